@@ -1,0 +1,86 @@
+"""mail-lint: lint the mail configuration of self-hosted apps before deployment.
+
+The public API for plugins is what this module exports (``__all__``); everything else is
+internal and may change.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# The exports are loaded on first use (PEP 562), so ``mail-lint --version`` and the CLI's
+# start-up do not pay for modules a run does not need.
+_EXPORTS = {
+    "AppSpec": "apps",
+    "DotenvDialect": "apps",
+    "FileFormat": "apps",
+    "ImageRef": "apps",
+    "SettingsFile": "apps",
+    "Version": "apps",
+    "AppInstance": "instance",
+    "LoadedFile": "instance",
+    "Location": "model",
+    "Setting": "model",
+    "Settings": "model",
+    "SourceKind": "model",
+    "Finding": "rules",
+    "Rule": "rules",
+    "RuleContext": "rules",
+    "Scope": "rules",
+    "Severity": "rules",
+    "rule": "rules",
+    "Field": "transport",
+    "TlsMode": "transport",
+    "Transport": "transport",
+    "TransportKind": "transport",
+    "hookimpl": "hookspecs",
+}
+
+if TYPE_CHECKING:
+    from mail_lint.apps import AppSpec, DotenvDialect, FileFormat, ImageRef, SettingsFile, Version
+    from mail_lint.hookspecs import hookimpl
+    from mail_lint.instance import AppInstance, LoadedFile
+    from mail_lint.model import Location, Setting, Settings, SourceKind
+    from mail_lint.rules import Finding, Rule, RuleContext, Scope, Severity, rule
+    from mail_lint.transport import Field, TlsMode, Transport, TransportKind
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mail_lint' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"mail_lint.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = [
+    "AppInstance",
+    "AppSpec",
+    "DotenvDialect",
+    "Field",
+    "FileFormat",
+    "Finding",
+    "ImageRef",
+    "LoadedFile",
+    "Location",
+    "Rule",
+    "RuleContext",
+    "Scope",
+    "Setting",
+    "Settings",
+    "SettingsFile",
+    "Severity",
+    "SourceKind",
+    "TlsMode",
+    "Transport",
+    "TransportKind",
+    "Version",
+    "__version__",
+    "hookimpl",
+    "rule",
+]

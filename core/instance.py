@@ -1,0 +1,58 @@
+"""An app instance: one detected app (a compose service or a standalone settings file)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mail_lint.apps import AppSpec, SettingsFile, Version
+from mail_lint.model import Setting, Settings
+
+if TYPE_CHECKING:
+    from mail_lint.compose import ComposeProject, Service
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedFile:
+    """A settings file the instance reads, loaded with positions."""
+
+    path: Path
+    spec: SettingsFile
+    settings: Settings
+
+
+@dataclass(frozen=True, slots=True)
+class AppInstance:
+    """One instance of an app, with everything that configures it."""
+
+    app: AppSpec
+    #: The version the image tag (or a pin) names; ``None`` for ``latest`` or unknown.
+    version: Version | None
+    #: The container environment (empty for a standalone settings file).
+    environment: Settings
+    #: Settings files the app reads: bind-mounted into the service, or the standalone file.
+    files: tuple[LoadedFile, ...]
+    #: The file that defines the instance (the compose file, or the standalone file).
+    path: Path
+    #: The compose service, when the instance is one.
+    service: Service | None = None
+    project: ComposeProject | None = None
+    #: The image reference as a setting, when the instance is a compose service.
+    image: Setting | None = None
+
+    @property
+    def service_name(self) -> str | None:
+        """The compose service name, ``None`` for a standalone file."""
+        return None if self.service is None else self.service.name
+
+    def setting(self, key: str) -> Setting | None:
+        """A key from the environment, else from the first settings file that has it."""
+        found = self.environment.get(key)
+        if found is not None:
+            return found
+        for loaded in self.files:
+            found = loaded.settings.get(key)
+            if found is not None:
+                return found
+        return None

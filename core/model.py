@@ -1,0 +1,166 @@
+"""Value objects shared by loaders, the Compose model, plugins and rules.
+
+Everything here is a frozen dataclass: a loader builds them once, nothing mutates them after.
+Line and column numbers are 1-based, as editors and every peer linter show them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A position in a file: 1-based line and column, with an optional end."""
+
+    path: Path
+    line: int
+    column: int = 1
+    end_line: int | None = None
+    end_column: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+class SourceKind(str, enum.Enum):
+    """Where a setting's value was written."""
+
+    #: ``environment:`` of a compose service.
+    COMPOSE = "compose"
+    #: A file named by a service's ``env_file:``.
+    ENV_FILE = "env_file"
+    #: The Compose project ``.env`` (interpolation only, never the container directly).
+    PROJECT_DOTENV = "project-dotenv"
+    #: An app's own dotenv file (BookStack's ``/config/www/.env``, Docmost's ``/app/.env``).
+    APP_DOTENV = "app-dotenv"
+    #: An app settings file (INI, TOML, JSON).
+    SETTINGS_FILE = "settings-file"
+    #: ``--env KEY=VAL`` / ``--env-file`` given on the command line.
+    CLI = "cli"
+    #: A code default a plugin supplies where the key is absent.
+    DEFAULT = "default"
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One effective value and where it came from.
+
+    ``location`` is where the key is written: the value's position when there is a value,
+    else the key's. ``origin`` is the interpolation chain: the definitions of the variables
+    whose text went into the value, outermost first (``SMTP_PORT=465`` at ``.env:7`` for
+    ``SMTP_PORT: ${SMTP_PORT:-587}``). ``value`` is ``None`` when the key is present but
+    unset (a YAML null, a bare ``- KEY`` that resolved to nothing).
+    """
+
+    key: str
+    value: str | None
+    location: Location | None
+    kind: SourceKind
+    origin: tuple[Location, ...] = ()
+    #: The text as written, before unquoting and interpolation (``None`` when unknown).
+    raw: str | None = None
+    #: Variables referenced by the raw text that were unset and became empty text.
+    missing: tuple[str, ...] = ()
+    #: True when the whole value is one variable's text (``${SMTP_PORT:-587}`` resolved
+    #: from ``.env``): that definition, ``origin[0]``, is then the line to change.
+    from_origin: bool = False
+
+    @property
+    def blame(self) -> Location | None:
+        """The line a person must change to change this value."""
+        if self.from_origin and self.origin:
+            return self.origin[0]
+        return self.location
+
+
+@dataclass(frozen=True, slots=True)
+class Settings(Mapping[str, Setting]):
+    """A read-only mapping of key to the effective :class:`Setting`.
+
+    ``history`` keeps every definition of a key in precedence order, lowest first (an
+    ``env_file`` value that ``environment:`` overrides comes before it).
+    """
+
+    _effective: Mapping[str, Setting] = field(default_factory=dict)
+    _history: Mapping[str, tuple[Setting, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def from_layers(cls, layers: list[Setting]) -> Settings:
+        """Build from definitions in precedence order, lowest first; the last one wins."""
+        effective: dict[str, Setting] = {}
+        history: dict[str, list[Setting]] = {}
+        for setting in layers:
+            effective[setting.key] = setting
+            history.setdefault(setting.key, []).append(setting)
+        return cls(effective, {k: tuple(v) for k, v in history.items()})
+
+    def __getitem__(self, key: str) -> Setting:
+        return self._effective[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._effective)
+
+    def __len__(self) -> int:
+        return len(self._effective)
+
+    def value(self, key: str) -> str | None:
+        """The effective value of ``key``, ``None`` when absent or unset."""
+        setting = self._effective.get(key)
+        return None if setting is None else setting.value
+
+    def history(self, key: str) -> tuple[Setting, ...]:
+        """Every definition of ``key``, lowest precedence first."""
+        return self._history.get(key, ())
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    """A variable an interpolation can read: its text and where that text was written."""
+
+    name: str
+    value: str
+    location: Location | None = None
+    origin: tuple[Location, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DotenvEntry:
+    """One ``KEY=value`` line of a dotenv file, as one dialect's reader understands it.
+
+    ``value`` is what the reader ends up with (unquoted, unescaped, interpolated); it is
+    ``None`` for a bare ``KEY`` line that the reader leaves unset. ``raw`` is the value text
+    exactly as written (quotes and trailing comment excluded, ``""`` for a bare key).
+    """
+
+    key: str
+    value: str | None
+    location: Location
+    key_location: Location
+    raw: str
+    quote: str = ""
+    origin: tuple[Location, ...] = ()
+    missing: tuple[str, ...] = ()
+    from_origin: bool = False
+
+    def to_setting(self, kind: SourceKind) -> Setting:
+        """This entry as a :class:`Setting` of the given kind."""
+        return Setting(
+            key=self.key,
+            value=self.value,
+            location=self.location,
+            kind=kind,
+            origin=self.origin,
+            raw=self.raw,
+            missing=self.missing,
+            from_origin=self.from_origin,
+        )
+
+    def to_variable(self) -> Variable | None:
+        """This entry as a variable later lines and other files can interpolate."""
+        if self.value is None:
+            return None
+        return Variable(self.key, self.value, self.location, self.origin)

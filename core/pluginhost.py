@@ -1,0 +1,217 @@
+"""The plugin host: loads every plugin from the ``mail_lint`` entry-point group and offers a
+typed facade over the hooks.
+
+Built-in app plugins and third-party ones arrive through the same door (flake8's model).
+pluggy's own loader silently skips a second plugin of the same name; this one refuses, naming
+both distributions. Plugins are only ever loaded from installed distributions, never from the
+linted tree.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from mail_lint import hookspecs
+from mail_lint.apps import AppSpec
+from mail_lint.errors import PluginConflictError, PluginCrashError, PluginLoadError
+from mail_lint.instance import AppInstance
+from mail_lint.rules import Rule
+from mail_lint.transport import Transport
+
+GROUP = "mail_lint"
+
+
+@dataclass(frozen=True, slots=True)
+class PluginInfo:
+    """A loaded plugin: its name, the distribution that ships it and its version."""
+
+    name: str
+    distribution: str
+    version: str
+    module: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    name: str
+    distribution: str
+    version: str
+    entry_point: importlib.metadata.EntryPoint
+
+
+def _candidates(group: str) -> list[_Candidate]:
+    """Every entry point of ``group`` in every installed distribution, in a stable order."""
+    found: list[_Candidate] = []
+    seen: set[tuple[str, str]] = set()
+    for dist in importlib.metadata.distributions():
+        dist_name = dist.metadata["Name"] or "?"
+        for ep in dist.entry_points:
+            if ep.group != group:
+                continue
+            # The same distribution visible twice on sys.path (an editable install next to a
+            # build directory) is one distribution, not a conflict.
+            if (dist_name.lower(), ep.name) in seen:
+                continue
+            seen.add((dist_name.lower(), ep.name))
+            found.append(_Candidate(ep.name, dist_name, dist.version, ep))
+    return sorted(found, key=lambda c: (c.name, c.distribution.lower()))
+
+
+class PluginHost:
+    """The plugin manager behind a typed facade. Build one with :meth:`create`."""
+
+    def __init__(self, pm: pluggy.PluginManager, infos: Sequence[PluginInfo]) -> None:
+        self._pm = pm
+        self.plugins: tuple[PluginInfo, ...] = tuple(infos)
+        self._apps: tuple[AppSpec, ...] | None = None
+        self._rules: tuple[Rule, ...] | None = None
+        self._owner: dict[str, str] = {}
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        load_entry_points: bool = True,
+        block: Iterable[str] = (),
+        extra_plugins: Iterable[tuple[str, ModuleType | object]] = (),
+        group: str = GROUP,
+    ) -> PluginHost:
+        """Load the plugins: entry points of ``group`` (unless disabled), then ``extra_plugins``
+        (name, module) pairs, which tests use.
+
+        :raises PluginConflictError: two distributions claim one plugin name.
+        :raises PluginLoadError: a plugin cannot be imported or does not fit the hooks.
+        """
+        pm = pluggy.PluginManager("mail_lint")
+        pm.add_hookspecs(hookspecs)
+        for name in block:
+            pm.set_blocked(name)
+        infos: list[PluginInfo] = []
+        if load_entry_points:
+            infos += _load_entry_points(pm, group)
+        for name, plugin in extra_plugins:
+            _register(pm, plugin, name, "<extra>")
+            infos.append(PluginInfo(name, "<extra>", "", getattr(plugin, "__name__", "?")))
+        try:
+            pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            raise PluginLoadError(f"plugin {exc.plugin!r}: {exc}") from exc
+        return cls(pm, infos)
+
+    def _name_of(self, impl_plugin: object) -> str:
+        return self._pm.get_name(impl_plugin) or "?"
+
+    def apps(self) -> tuple[AppSpec, ...]:
+        """Every app any plugin describes.
+
+        :raises PluginConflictError: one app name or rule-code prefix claimed twice.
+        :raises PluginCrashError: a plugin's hook raised.
+        """
+        if self._apps is None:
+            found: list[AppSpec] = []
+            owner: dict[str, str] = {}
+            for impl in reversed(self._pm.hook.mail_lint_apps.get_hookimpls()):
+                plugin = self._name_of(impl.plugin)
+                specs = _call(plugin, "mail_lint_apps", impl.function)
+                for spec in specs:
+                    for claim in (f"app {spec.name!r}", f"code prefix {spec.code_prefix!r}"):
+                        if claim in owner:
+                            raise PluginConflictError(
+                                f"{claim} is claimed by both plugin {owner[claim]!r} "
+                                f"and plugin {plugin!r}"
+                            )
+                        owner[claim] = plugin
+                    found.append(spec)
+            self._apps = tuple(sorted(found, key=lambda spec: spec.name))
+        return self._apps
+
+    def app(self, name: str) -> AppSpec | None:
+        """The app of that name, if a plugin describes it."""
+        return next((spec for spec in self.apps() if spec.name == name), None)
+
+    def rules(self) -> tuple[Rule, ...]:
+        """Every rule of every plugin, by code.
+
+        :raises PluginConflictError: one code used by two rules.
+        """
+        if self._rules is None:
+            by_code: dict[str, tuple[Rule, str]] = {}
+            for impl in reversed(self._pm.hook.mail_lint_rules.get_hookimpls()):
+                plugin = self._name_of(impl.plugin)
+                for found in _call(plugin, "mail_lint_rules", impl.function):
+                    if found.code in by_code:
+                        other = by_code[found.code][1]
+                        raise PluginConflictError(
+                            f"rule code {found.code!r} is defined by both plugin {other!r} "
+                            f"and plugin {plugin!r}"
+                        )
+                    by_code[found.code] = (found, plugin)
+            self._owner = {code: plugin for code, (_, plugin) in by_code.items()}
+            self._rules = tuple(r for r, _ in sorted(by_code.values(), key=lambda x: x[0].code))
+        return self._rules
+
+    def rule_owner(self, code: str) -> str:
+        """The plugin that contributes a rule (for crash reports)."""
+        self.rules()
+        return self._owner.get(code, "?")
+
+    def interpret(self, instance: AppInstance) -> tuple[Transport, ...]:
+        """The transports of an instance, from the first plugin that answers.
+
+        :raises PluginCrashError: the answering plugin raised.
+        """
+        for impl in reversed(self._pm.hook.mail_lint_interpret.get_hookimpls()):
+            plugin = self._name_of(impl.plugin)
+            try:
+                result = impl.function(instance=instance)
+            except Exception as exc:
+                raise PluginCrashError(plugin, "mail_lint_interpret", str(instance.path), exc) from exc
+            if result is not None:
+                return tuple(result)
+        return ()
+
+
+def _call(plugin: str, hook: str, function: Any) -> list[Any]:
+    try:
+        return list(function() or ())
+    except Exception as exc:
+        raise PluginCrashError(plugin, hook, None, exc) from exc
+
+
+def _register(pm: pluggy.PluginManager, plugin: object, name: str, dist: str) -> None:
+    try:
+        pm.register(plugin, name=name)
+    except (pluggy.PluginValidationError, ValueError) as exc:
+        raise PluginLoadError(f"plugin {name!r} from {dist!r} cannot be registered: {exc}") from exc
+
+
+def _load_entry_points(pm: pluggy.PluginManager, group: str) -> list[PluginInfo]:
+    infos: list[PluginInfo] = []
+    by_name: dict[str, _Candidate] = {}
+    for cand in _candidates(group):
+        if cand.name in by_name:
+            first = by_name[cand.name]
+            raise PluginConflictError(
+                f"plugin name {cand.name!r} is provided by both distribution "
+                f"{first.distribution!r} and distribution {cand.distribution!r}"
+            )
+        by_name[cand.name] = cand
+    for cand in by_name.values():
+        if pm.is_blocked(cand.name):
+            continue
+        try:
+            plugin = cand.entry_point.load()
+        except Exception as exc:
+            raise PluginLoadError(
+                f"plugin {cand.name!r} from distribution {cand.distribution!r} failed to load: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+        _register(pm, plugin, cand.name, cand.distribution)
+        infos.append(PluginInfo(cand.name, cand.distribution, cand.version, cand.entry_point.value))
+    return infos

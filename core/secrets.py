@@ -1,0 +1,71 @@
+"""Secrets never appear in output: which keys hold secrets, how a secret is described, and a
+last-line scrubber that every output passes through.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+# Key names that hold secrets in any app (SMTP_PASSWORD, SMTP_USER_PWD, POSTMARK_TOKEN,
+# SENDGRID_API_KEY, APP_SECRET, email_password, ...).
+_SECRET_KEY = re.compile(
+    r"(?i)(pass(word|wd)?|pwd|secret|token|api[_-]?key|private[_-]?key|credential|"
+    r"(^|[_.])key$|_key_base$|auth[_-]?key|dsn)"
+)
+# scheme://user:password@host
+_URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*:)(?P<pw>[^@/\s]+)(?=@)")
+MASK = "****"
+
+
+def is_secret_key(key: str, extra: Iterable[str] = ()) -> bool:
+    """Whether a key's value is a secret: by its name, or listed by an app."""
+    last = key.rsplit(".", 1)[-1]
+    return bool(_SECRET_KEY.search(last)) or key.lower() in {k.lower() for k in extra}
+
+
+def shape(value: str) -> str:
+    """Describe a secret without showing it: ``'Tr0u…' (12 chars, contains '$')``.
+
+    Only the first four characters of values of at least twelve characters are shown;
+    shorter ones show none.
+    """
+    notes = [f"{len(value)} chars"]
+    specials = [c for c in "$#'\" \\`" if c in value]
+    if specials:
+        notes.append("contains " + ", ".join(repr(c) for c in specials))
+    head = f"'{value[:4]}…' " if len(value) >= 12 else ""
+    return f"{head}({'; '.join(notes)})"
+
+
+def redact_url(value: str) -> str:
+    """Mask the password of ``scheme://user:password@host`` URLs in a value."""
+    return _URL_PASSWORD.sub(lambda m: m.group("head") + MASK, value)
+
+
+@dataclass
+class Scrubber:
+    """Replaces every known secret value in a text; the last defence for all output."""
+
+    _secrets: set[str] = field(default_factory=set)
+
+    def add(self, value: str | None) -> None:
+        """Remember a secret value (very short ones are not worth masking)."""
+        if value and len(value.strip()) >= 3:
+            self._secrets.add(value)
+            for match in _URL_PASSWORD.finditer(value):
+                self._secrets.add(match.group("pw"))
+
+    def add_url_passwords(self, value: str | None) -> None:
+        """Remember the passwords inside URLs of a non-secret value."""
+        if value:
+            for match in _URL_PASSWORD.finditer(value):
+                if len(match.group("pw")) >= 3:
+                    self._secrets.add(match.group("pw"))
+
+    def __call__(self, text: str) -> str:
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            if secret in text:
+                text = text.replace(secret, MASK)
+        return text

@@ -1,0 +1,48 @@
+"""mail-lint plugin for Listmonk (compose, ``config.toml`` and the settings export).
+
+Facts: ``shared/reference/apps-plausible-listmonk.md`` Part B (``cmd/main.go``,
+``models/settings.go``, ``schema.sql``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mail_lint import AppSpec, FileFormat, SettingsFile, hookimpl
+
+APP = AppSpec(
+    name="listmonk",
+    title="Listmonk",
+    code_prefix="LMK",
+    images=("listmonk/listmonk", "ghcr.io/knadh/listmonk"),
+    distinctive_keys=("LISTMONK_app__address", "LISTMONK_db__host", "LISTMONK_ADMIN_USER"),
+    min_distinctive=2,
+    settings_files=(
+        SettingsFile(
+            patterns=("config.toml", "*.toml", "config.toml.sample"),
+            format=FileFormat.TOML,
+            container_paths=("/listmonk/config.toml",),
+            detect_keys=("app.address", "db.host", "db.database", "app.root_url"),
+            min_keys=2,
+        ),
+        # The settings export of GET /api/settings, under any name: found by its shape.
+        SettingsFile(
+            patterns=("*.json",),
+            format=FileFormat.JSON,
+            detect_keys=("app.root_url", "app.from_email", "smtp", "app.send_optin_confirmation"),
+            min_keys=2,
+        ),
+    ),
+    keys=(
+        "app.address", "app.root_url", "app.from_email", "app.send_optin_confirmation",
+        "app.show_optin_page", "app.notify_emails", "privacy.unsubscribe_header", "smtp",
+        "db.host", "db.port", "db.user", "db.password", "db.database", "db.ssl_mode",
+    ),
+    secret_keys=("db.password", "LISTMONK_db__password", "LISTMONK_ADMIN_PASSWORD"),
+)
+
+
+@hookimpl
+def mail_lint_apps() -> Sequence[AppSpec]:
+    """Listmonk."""
+    return [APP]

@@ -1,0 +1,40 @@
+"""mail-lint plugin for WGDashboard (``wg-dashboard.ini`` and the container's ``email_*``).
+
+Facts: ``shared/reference/apps-wgdashboard-providers.md`` Part A (``DashboardConfig.py``,
+``Email.py``, ``docker/entrypoint.sh`` per version).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mail_lint import AppSpec, FileFormat, SettingsFile, hookimpl
+
+APP = AppSpec(
+    name="wgdashboard",
+    title="WGDashboard",
+    code_prefix="WGD",
+    images=("ghcr.io/wgdashboard/wgdashboard", "donaldzou/wgdashboard"),
+    distinctive_keys=("wgd_port", "wg_autostart", "email_server", "email_encryption"),
+    min_distinctive=2,
+    settings_files=(
+        SettingsFile(
+            patterns=("wg-dashboard.ini", "wg-dashboard.ini.*"),
+            format=FileFormat.INI,
+            container_paths=("/data/wg-dashboard.ini", "/opt/wgdashboard/src/wg-dashboard.ini"),
+        ),
+    ),
+    keys=(
+        "Email.server", "Email.port", "Email.encryption", "Email.username",
+        "Email.email_password", "Email.authentication_required", "Email.send_from",
+        "Email.email_template", "email_server", "email_port", "email_encryption",
+        "email_username", "email_password", "email_from", "email_template", "dynamic_config",
+    ),
+    secret_keys=("Email.email_password", "email_password", "Account.password", "password"),
+)
+
+
+@hookimpl
+def mail_lint_apps() -> Sequence[AppSpec]:
+    """WGDashboard."""
+    return [APP]
