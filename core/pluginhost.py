@@ -92,7 +92,12 @@ class PluginHost:
         pm.add_hookspecs(hookspecs)
         for name in block:
             pm.set_blocked(name)
-        infos: list[PluginInfo] = []
+        from mail_lint import core_plugin
+
+        pm.register(core_plugin, name="core")
+        from mail_lint import __version__
+
+        infos: list[PluginInfo] = [PluginInfo("core", "mail-lint", __version__, core_plugin.__name__)]
         if load_entry_points:
             infos += _load_entry_points(pm, group)
         for name, plugin in extra_plugins:

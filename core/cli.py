@@ -1,0 +1,231 @@
+"""Command line: ``mail-lint [check] [PATH…]``, ``inspect``, ``plugins``, ``rules``, ``rule CODE``.
+
+Exit codes: 0 no finding at or above the fail level; 1 findings; 2 usage, configuration,
+plugin or internal error, or a file that could not be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from mail_lint import __version__
+
+if TYPE_CHECKING:
+    from mail_lint.engine import RunOptions, RunResult
+    from mail_lint.pluginhost import PluginHost
+
+COMMANDS = ("check", "inspect", "plugins", "rules", "rule")
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+SEVERITIES = ("error", "warning", "info")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mail-lint",
+        description="Lint the mail configuration of self-hosted apps: docker-compose files, "
+        ".env and env_file targets, and the apps' own settings files.",
+    )
+    parser.add_argument("--version", action="version", version=f"mail-lint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help="files or folders to lint (default: .)")
+    common.add_argument("-f", "--file", dest="compose_files", action="append", type=Path,
+                        default=[], metavar="FILE",
+                        help="a Compose file, as with `docker compose -f` (repeatable)")
+    common.add_argument("--project-directory", type=Path, metavar="DIR",
+                        help="the Compose project directory (default: the first file's folder)")
+    common.add_argument("--env", action="append", default=[], metavar="KEY=VAL",
+                        help="a variable of the deploy shell environment (repeatable); the "
+                        "real environment is never read")
+    common.add_argument("--env-file", dest="env_files", action="append", type=Path, default=[],
+                        metavar="FILE", help="use this file instead of the project .env, as "
+                        "with `docker compose --env-file` (repeatable)")
+    common.add_argument("--profile", dest="profiles", action="append", metavar="NAME",
+                        help="lint only services of these Compose profiles (default: all)")
+    common.add_argument("--app", metavar="NAME", help="the app of standalone files")
+    common.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+
+    check = sub.add_parser("check", parents=[common], help="lint (the default command)")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--fail-level", choices=SEVERITIES, default="error",
+                       help="exit 1 when a finding is at least this severe (default: error)")
+    check.add_argument("-q", "--quiet", action="store_true",
+                       help="print findings only: no summary, no notes")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+    inspect = sub.add_parser("inspect", parents=[common],
+                             help="show detected apps, effective settings and transports")
+    inspect.add_argument("--format", choices=("text", "json"), default="text")
+    inspect.add_argument("--show-secrets", action="store_true",
+                         help="print passwords and keys instead of their shape")
+
+    sub.add_parser("plugins", help="list the loaded plugins")
+    sub.add_parser("rules", help="list every rule: code, name, app, severity")
+    rule = sub.add_parser("rule", help="show a rule's documentation")
+    rule.add_argument("code")
+    return parser
+
+
+def _normalise(argv: list[str]) -> list[str]:
+    """``mail-lint PATH`` means ``mail-lint check PATH``."""
+    if not argv or argv[0] in ("-h", "--help", "--version"):
+        return argv or ["check"]
+    if argv[0] in COMMANDS:
+        return argv
+    return ["check", *argv]
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: IO[str] | None = None,
+         stderr: IO[str] | None = None, cwd: Path | None = None) -> int:
+    """Run the command line; return the exit code."""
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    args_list = _normalise(list(sys.argv[1:] if argv is None else argv))
+    parser = _parser()
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:  # argparse: --help/--version exit 0, usage errors exit 2
+        return int(exc.code or 0)
+    here = cwd if cwd is not None else Path.cwd()
+
+    from mail_lint.errors import MailLintError
+
+    try:
+        host = _host()
+        if args.command == "plugins":
+            return _plugins(host, out)
+        if args.command == "rules":
+            return _rules(host, out)
+        if args.command == "rule":
+            return _rule(host, args.code, out, err)
+        options = _options(args, host, here)
+        from mail_lint.engine import run
+
+        result = run(host, options)
+    except MailLintError as exc:
+        err.write(f"mail-lint: error: {exc}\n")
+        if getattr(args, "debug", False):
+            import traceback
+
+            traceback.print_exc(file=err)
+        return EXIT_ERROR
+    if args.command == "inspect":
+        return _inspect(args, host, result, out, here)
+    return _check(args, result, out, err, here)
+
+
+def _host() -> PluginHost:
+    from mail_lint.errors import MailLintError
+    from mail_lint.pluginhost import PluginHost
+
+    block = [n for n in os.environ.get("MAIL_LINT_DISABLE_PLUGINS", "").split(",") if n]
+    host = PluginHost.create(block=block)
+    if not any(p.name != "core" for p in host.plugins):
+        raise MailLintError(
+            "no mail-lint plugins found; is mail-lint installed (pip install -e .)?"
+        )
+    return host
+
+
+def _options(args: argparse.Namespace, host: PluginHost, here: Path) -> RunOptions:
+    from mail_lint.engine import RunOptions
+    from mail_lint.errors import UsageError
+
+    env: dict[str, str] = {}
+    for item in args.env:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--env {item!r}: expected KEY=VALUE")
+        env[key] = value
+    if args.app is not None and host.app(args.app) is None:
+        names = ", ".join(a.name for a in host.apps())
+        raise UsageError(f"--app {args.app!r}: unknown app (known: {names})")
+    for path in [*args.compose_files, *args.env_files]:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+    paths = tuple(args.paths) if args.paths else (() if args.compose_files else (here,))
+    return RunOptions(
+        paths=paths,
+        compose_files=tuple(args.compose_files),
+        project_dir=args.project_directory,
+        env=env,
+        env_files=tuple(args.env_files),
+        profiles=tuple(args.profiles) if args.profiles else None,
+        app=args.app,
+    )
+
+
+def _check(args: argparse.Namespace, result: RunResult, out: IO[str], err: IO[str],
+           here: Path) -> int:
+    from mail_lint.report import write_json, write_text
+    from mail_lint.rules import Severity
+
+    if args.format == "json":
+        write_json(result, out, cwd=here)
+    else:
+        colour = args.color == "always" or (
+            args.color == "auto" and out.isatty() and "NO_COLOR" not in os.environ
+        )
+        write_text(result, out, cwd=here, colour=colour, quiet=args.quiet)
+    if not args.quiet:
+        for path in result.unrecognised:
+            err.write(f"mail-lint: {path}: no app recognised in this file (use --app NAME)\n")
+    if result.incomplete:
+        return EXIT_ERROR
+    threshold = Severity(args.fail_level).rank
+    if any(f.severity.rank >= threshold for f in result.findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _inspect(args: argparse.Namespace, host: PluginHost, result: RunResult, out: IO[str],
+             here: Path) -> int:
+    from mail_lint.report import Redactor, write_inspect_json, write_inspect_text
+
+    secret_keys = {k for app in host.apps() for k in app.secret_keys}
+    redact = Redactor(secret_keys, show_secrets=args.show_secrets)
+    write = write_inspect_json if args.format == "json" else write_inspect_text
+    write(result, out, cwd=here, redact=redact, scrub=not args.show_secrets)
+    return EXIT_ERROR if result.incomplete else EXIT_OK
+
+
+def _plugins(host: PluginHost, out: IO[str]) -> int:
+    rows = [("plugin", "distribution", "version", "module")]
+    rows += [(p.name, p.distribution, p.version, p.module) for p in host.plugins]
+    _table(rows, out)
+    return EXIT_OK
+
+
+def _rules(host: PluginHost, out: IO[str]) -> int:
+    rows = [("code", "name", "app", "severity")]
+    rows += [(r.code, r.name, r.app or "*", r.severity.value) for r in host.rules()]
+    _table(rows, out)
+    return EXIT_OK
+
+
+def _rule(host: PluginHost, code: str, out: IO[str], err: IO[str]) -> int:
+    for found in host.rules():
+        if found.code == code.upper() or found.name == code:
+            out.write(f"# {found.name} ({found.code})\n\n")
+            out.write(f"App: {found.app or 'every app'}. Default severity: {found.severity.value}.\n\n")
+            out.write(found.doc.rstrip() + "\n")
+            return EXIT_OK
+    err.write(f"mail-lint: error: unknown rule {code!r} (see `mail-lint rules`)\n")
+    return EXIT_ERROR
+
+
+def _table(rows: list[tuple[str, ...]], out: IO[str]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        out.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() + "\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

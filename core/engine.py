@@ -1,0 +1,404 @@
+"""The run: discover, load, detect app instances, interpret, run the rules.
+
+Every failure is contained: a file that cannot be read or parsed becomes an ``ML`` finding and
+the other files are still linted; a plugin or rule that raises becomes an ``ML003`` finding
+and the other rules still run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from mail_lint.apps import AppSpec, DotenvDialect, FileFormat, ImageRef, SettingsFile, Version
+from mail_lint.discover import ComposeTarget, FileTarget, plan
+from mail_lint.errors import PluginCrashError, SourceError
+from mail_lint.instance import AppInstance, LoadedFile
+from mail_lint.model import Location, Setting, Settings, SourceKind
+from mail_lint.pluginhost import PluginHost
+from mail_lint.rules import Finding, Rule, RuleContext, Scope, Severity
+from mail_lint.secrets import Scrubber, is_secret_key
+from mail_lint.textio import UnreadableError, read_source
+from mail_lint.transport import Transport
+
+if TYPE_CHECKING:
+    from mail_lint.compose import ComposeProject, Service
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """What the user asked for."""
+
+    paths: tuple[Path, ...] = (Path("."),)
+    #: ``-f`` files: one project from exactly these files, as ``docker compose -f``.
+    compose_files: tuple[Path, ...] = ()
+    project_dir: Path | None = None
+    #: ``--env KEY=VAL``: the shell environment Compose would see (never read implicitly).
+    env: Mapping[str, str] = field(default_factory=dict)
+    #: ``--env-file``: replaces the project ``.env``, as ``docker compose --env-file``.
+    env_files: tuple[Path, ...] = ()
+    #: Active profiles; ``None`` lints every service of every profile.
+    profiles: tuple[str, ...] | None = None
+    #: ``--app``: the app of standalone files.
+    app: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceReport:
+    """A detected instance and how it will send mail."""
+
+    instance: AppInstance
+    transports: tuple[Transport, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """Everything a run found."""
+
+    findings: tuple[Finding, ...]
+    instances: tuple[InstanceReport, ...]
+    #: True when part of the input could not be read or a plugin crashed (exit code 2).
+    incomplete: bool
+    #: Files named on the command line in which no app was recognised.
+    unrecognised: tuple[Path, ...]
+    scrub: Scrubber
+
+
+def run(host: PluginHost, options: RunOptions) -> RunResult:
+    """Lint everything ``options`` names."""
+    return _Run(host, options).execute()
+
+
+class _Run:
+    """One run's state; :func:`run` is the interface."""
+
+    def __init__(self, host: PluginHost, options: RunOptions) -> None:
+        self.host = host
+        self.options = options
+        self.apps = host.apps()
+        self.rules = host.rules()
+        self.engine_rules = {r.code: r for r in self.rules if r.scope is Scope.ENGINE}
+        self.findings: list[Finding] = []
+        self.incomplete = False
+        self.consumed: set[Path] = set()
+        self.secret_keys = {k for app in self.apps for k in app.secret_keys}
+        self.scrub = Scrubber()
+
+    # -- driver ---------------------------------------------------------------------------
+
+    def execute(self) -> RunResult:
+        work = plan(
+            self.options.paths,
+            self.apps,
+            compose_files=self.options.compose_files,
+            project_dir=self.options.project_dir,
+        )
+        instances: list[AppInstance] = []
+        for target in work.projects:
+            instances += self._project_instances(target)
+        unrecognised: list[Path] = []
+        for file in work.files:
+            if file.path.resolve() in self.consumed:
+                continue
+            found = self._standalone_instance(file)
+            if found is not None:
+                instances.append(found)
+            elif file.explicit:
+                unrecognised.append(file.path)
+        reports = [self._judge(instance) for instance in instances]
+        for report in reports:
+            self._remember_secrets(report.instance)
+        findings = sorted(set(self.findings), key=Finding.sort_key)
+        return RunResult(
+            tuple(findings), tuple(reports), self.incomplete, tuple(unrecognised), self.scrub
+        )
+
+    # -- loading --------------------------------------------------------------------------
+
+    def _engine_finding(
+        self, code: str, message: str, location: Location, *, app: str | None = None
+    ) -> None:
+        rule = self.engine_rules[code]
+        self.findings.append(
+            Finding(rule.code, rule.name, rule.severity, message, location, app=app)
+        )
+
+    def _source_error(self, exc: SourceError) -> None:
+        self._engine_finding("ML001", exc.message, exc.location)
+
+    def _unreadable(self, exc: UnreadableError) -> None:
+        self.incomplete = True
+        self._engine_finding("ML002", f"cannot read {exc.path}: {exc.reason}", Location(exc.path, 1, 1))
+
+    def _project_instances(self, target: ComposeTarget) -> list[AppInstance]:
+        from mail_lint.compose import ComposeOptions, load_project
+
+        options = ComposeOptions(
+            project_dir=target.project_dir,
+            files=target.files,
+            env=dict(self.options.env),
+            env_files=self.options.env_files,
+            profiles=self.options.profiles,
+        )
+        try:
+            project = load_project(options)
+        except SourceError as exc:
+            self._source_error(exc)
+            return []
+        except UnreadableError as exc:
+            self._unreadable(exc)
+            return []
+        for path in project.files:
+            self.consumed.add(path.resolve())
+        if project.dotenv is not None:
+            self.consumed.add(project.dotenv.resolve())
+        for setting in project.variables.values():
+            self._maybe_secret(setting)
+        found = []
+        for service in project.services.values():
+            for ref in service.env_files:
+                self.consumed.add(ref.path.resolve())
+            app = self._detect_service(service)
+            if app is not None:
+                found.append(self._service_instance(app, project, service))
+        return found
+
+    def _detect_service(self, service: Service) -> AppSpec | None:
+        if service.image is not None and service.image.value:
+            image = ImageRef.parse(service.image.value)
+            for app in self.apps:
+                if app.matches_image(image):
+                    return app
+        keys = set(service.environment)
+        best: tuple[int, AppSpec] | None = None
+        for app in self.apps:
+            hits = len(keys.intersection(app.distinctive_keys))
+            if hits >= app.min_distinctive and (best is None or hits > best[0]):
+                best = (hits, app)
+        return None if best is None else best[1]
+
+    def _service_instance(
+        self, app: AppSpec, project: ComposeProject, service: Service
+    ) -> AppInstance:
+        version: Version | None = None
+        if service.image is not None and service.image.value:
+            version = ImageRef.parse(service.image.value).version
+        files = []
+        for spec in app.settings_files:
+            for host_path in _mounted_files(project.project_dir, service, spec):
+                loaded = self._load_settings_file(host_path, spec)
+                if loaded is not None:
+                    files.append(loaded)
+        return AppInstance(
+            app=app,
+            version=version,
+            environment=service.environment,
+            files=tuple(files),
+            path=service.location.path,
+            service=service,
+            project=project,
+            image=service.image,
+        )
+
+    def _load_settings_file(self, path: Path, spec: SettingsFile) -> LoadedFile | None:
+        self.consumed.add(path.resolve())
+        try:
+            settings = load_settings(path, spec)
+        except SourceError as exc:
+            self._source_error(exc)
+            return None
+        except UnreadableError as exc:
+            self._unreadable(exc)
+            return None
+        return LoadedFile(path, spec, settings)
+
+    def _standalone_instance(self, file: FileTarget) -> AppInstance | None:
+        forced = self.options.app
+        candidates = [
+            (app, spec)
+            for app in self.apps
+            if forced is None or app.name == forced
+            for spec in app.settings_files
+            if spec.matches_name(file.path.name) or (forced is not None and file.explicit)
+        ]
+        if not candidates:
+            return None
+        try:
+            text = read_source(file.path)
+        except UnreadableError as exc:
+            self._unreadable(exc)
+            return None
+        except SourceError as exc:
+            self._source_error(exc)
+            return None
+        best: tuple[int, AppSpec, SettingsFile, Settings] | None = None
+        for app, spec in candidates:
+            try:
+                settings = parse_settings(text, file.path, spec)
+            except SourceError as exc:
+                if forced is not None or len(candidates) == 1:
+                    self._source_error(exc)
+                    return None
+                continue
+            hits = sum(1 for key in spec.detect_keys if key in settings or _has_prefix(settings, key))
+            if spec.detect_keys and hits < spec.min_keys and forced is None:
+                continue
+            if best is None or hits > best[0]:
+                best = (hits, app, spec, settings)
+        if best is None:
+            return None
+        _, app, spec, settings = best
+        self.consumed.add(file.path.resolve())
+        return AppInstance(
+            app=app,
+            version=None,
+            environment=Settings(),
+            files=(LoadedFile(file.path, spec, settings),),
+            path=file.path,
+        )
+
+    # -- judging --------------------------------------------------------------------------
+
+    def _judge(self, instance: AppInstance) -> InstanceReport:
+        try:
+            transports = self.host.interpret(instance)
+        except PluginCrashError as exc:
+            self._crash(exc, instance)
+            transports = ()
+        for rule in self.rules:
+            if rule.scope is Scope.ENGINE or rule.app not in (None, instance.app.name):
+                continue
+            if rule.scope is Scope.TRANSPORT:
+                for transport in transports:
+                    self._check(rule, RuleContext(rule, instance, transport))
+            else:
+                self._check(rule, RuleContext(rule, instance))
+        return InstanceReport(instance, transports)
+
+    def _check(self, rule: Rule, ctx: RuleContext) -> None:
+        try:
+            self.findings.extend(rule.check(ctx))
+        except Exception as exc:
+            plugin = self.host.rule_owner(rule.code)
+            crash = PluginCrashError(plugin, f"rule {rule.code}", str(ctx.instance.path), exc)
+            self._crash(crash, ctx.instance)
+
+    def _crash(self, exc: PluginCrashError, instance: AppInstance) -> None:
+        self.incomplete = True
+        location = (
+            instance.service.location if instance.service is not None else Location(instance.path, 1, 1)
+        )
+        self._engine_finding("ML003", str(exc), location, app=instance.app.name)
+
+    # -- secrets --------------------------------------------------------------------------
+
+    def _maybe_secret(self, setting: Setting) -> None:
+        if is_secret_key(setting.key, self.secret_keys):
+            self.scrub.add(setting.value)
+        else:
+            self.scrub.add_url_passwords(setting.value)
+
+    def _remember_secrets(self, instance: AppInstance) -> None:
+        for setting in instance.environment.values():
+            self._maybe_secret(setting)
+        for loaded in instance.files:
+            for setting in loaded.settings.values():
+                self._maybe_secret(setting)
+
+
+def _has_prefix(settings: Settings, key: str) -> bool:
+    """``smtp`` is present when ``smtp[0].host`` is (flattened arrays)."""
+    return any(k.startswith((key + "[", key + ".")) for k in settings)
+
+
+def load_settings(path: Path, spec: SettingsFile) -> Settings:
+    """Read and parse a settings file in its declared format and dialect."""
+    return parse_settings(read_source(path), path, spec)
+
+
+def parse_settings(text: str, path: Path, spec: SettingsFile) -> Settings:
+    """Parse settings text in the spec's format and dialect (the parsers load lazily)."""
+    layers: Iterable[Setting]
+    if spec.format is FileFormat.DOTENV:
+        layers = (e.to_setting(SourceKind.APP_DOTENV) for e in _parse_dotenv(text, path, spec))
+    elif spec.format is FileFormat.INI:
+        from mail_lint.settingsfiles import load_ini
+
+        layers = load_ini(text, path)
+    elif spec.format is FileFormat.TOML:
+        from mail_lint.settingsfiles import load_toml
+
+        layers = load_toml(text, path)
+    else:
+        from mail_lint.settingsfiles import load_json
+
+        layers = load_json(text, path)
+    return Settings.from_layers(list(layers))
+
+
+def _parse_dotenv(text: str, path: Path, spec: SettingsFile) -> Sequence[object]:
+    if spec.dialect is DotenvDialect.LARAVEL:
+        from mail_lint.dotenv_laravel import parse_laravel_dotenv
+
+        return parse_laravel_dotenv(text, path)
+    if spec.dialect is DotenvDialect.NODE:
+        from mail_lint.dotenv_node import parse_node_dotenv
+
+        return parse_node_dotenv(text, path)
+    from mail_lint.dotenv_compose import parse_compose_dotenv
+
+    return parse_compose_dotenv(text, path)
+
+
+def _mounted_files(project_dir: Path, service: Service, spec: SettingsFile) -> list[Path]:
+    """Host files that a bind mount of ``service`` places where the app reads ``spec``."""
+    found: list[Path] = []
+    for source, target in _bind_mounts(service):
+        for container_path in spec.container_paths:
+            inside = PurePosixPath(container_path)
+            mount = PurePosixPath(target)
+            if inside != mount and mount not in inside.parents:
+                continue
+            rest = inside.relative_to(mount)
+            host = Path(source).expanduser()
+            if not host.is_absolute():
+                host = project_dir / host
+            candidate = host / rest if str(rest) != "." else host
+            if candidate.is_file() and candidate not in found:
+                found.append(candidate)
+    return found
+
+
+def _bind_mounts(service: Service) -> list[tuple[str, str]]:
+    """``(host source, container target)`` of each bind mount of a service."""
+    from mail_lint.yamlsource import YMap, YScalar, YSeq
+
+    volumes = service.node.get("volumes")
+    mounts: list[tuple[str, str]] = []
+    if not isinstance(volumes, YSeq):
+        return mounts
+    for item in volumes.items:
+        if isinstance(item, YScalar) and item.value:
+            parts = item.value.split(":")
+            if len(parts) >= 2 and parts[0].startswith((".", "/", "~")):
+                mounts.append((parts[0], parts[1]))
+        elif isinstance(item, YMap):
+            kind, source, target = item.get("type"), item.get("source"), item.get("target")
+            if (
+                isinstance(kind, YScalar)
+                and kind.value == "bind"
+                and isinstance(source, YScalar)
+                and isinstance(target, YScalar)
+                and source.value
+                and target.value
+            ):
+                mounts.append((source.value, target.value))
+    return mounts
+
+
+def worst(findings: Iterable[Finding]) -> Severity | None:
+    """The most severe severity among findings."""
+    ranked = sorted((f.severity for f in findings), key=lambda s: s.rank, reverse=True)
+    return ranked[0] if ranked else None

@@ -1,0 +1,79 @@
+"""Read a source file as text, the same way for every loader: a clear error for anything that
+is not a readable text file (a directory, a FIFO, binary data, invalid UTF-8)."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from mail_lint.errors import SourceError
+from mail_lint.model import Location
+
+#: Files larger than this are refused rather than parsed (no settings file is that big).
+MAX_BYTES = 64 << 20
+
+
+class UnreadableError(Exception):
+    """A file that cannot be read at all (reported as ``ML002``)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def read_source(path: Path) -> str:
+    """The text of ``path``: UTF-8 (a BOM is dropped) or UTF-16 with a BOM.
+
+    :raises UnreadableError: missing, not a regular file, unreadable, too large.
+    :raises SourceError: not text (a NUL byte, invalid UTF-8), at the offending line.
+    """
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except IsADirectoryError:
+        raise UnreadableError(path, "is a directory, not a file") from None
+    except FileNotFoundError:
+        raise UnreadableError(path, "no such file") from None
+    except OSError as exc:
+        raise UnreadableError(path, exc.strerror or str(exc)) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableError(path, "is not a regular file")
+        if info.st_size > MAX_BYTES:
+            raise UnreadableError(path, f"is {info.st_size} bytes, larger than {MAX_BYTES}")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise UnreadableError(path, exc.strerror or str(exc)) from None
+    finally:
+        os.close(fd)
+    return decode(data, path)
+
+
+def decode(data: bytes, path: Path) -> str:
+    """Decode file bytes as text, or raise :class:`SourceError` at the first bad byte."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"invalid UTF-16: {exc.reason}", Location(path, 1, 1)) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    nul = data.find(b"\x00")
+    if nul != -1:
+        raise SourceError("binary data (a NUL byte), not a text file", _at(data, nul, path))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            f"invalid UTF-8 (byte 0x{data[exc.start]:02x})", _at(data, exc.start, path)
+        ) from None
+
+
+def _at(data: bytes, offset: int, path: Path) -> Location:
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return Location(path, line, column)

@@ -1,0 +1,895 @@
+"""A seeded generator of realistic Compose projects for the differential oracle tests.
+
+``generate(seed)`` returns a :class:`GeneratedProject`: a few files (compose files, overrides,
+``-f`` extras, the project ``.env``, ``env_file`` targets, ``extends`` bases, ``include``d
+sub-projects), the ``-f`` list (empty for Compose's own discovery), a shell environment and
+whether every profile is active. The same seed always gives the same bytes.
+
+The generator knows no Compose semantics beyond what it needs to steer *validity*: the oracle,
+not this module, says what each project means. It never writes ``${`` that is not a complete
+template, and it only writes ``${V:?e}`` / ``${V?e}`` for variables it knows are set (and
+non-empty). About one project in eight is made invalid on purpose (``expect_refusal`` says
+how); Compose must refuse those, and so must mail-lint.
+
+Run ``python tests/generate_projects.py SEED DIR`` to write one project for debugging.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# --------------------------------------------------------------------------------------------
+# Vocabulary
+
+MAIL_KEYS: tuple[str, ...] = (
+    "SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_SECURE",
+    "SMTP_FROM", "SMTP_IGNORETLS", "SMTP_TLS", "MAIL_DRIVER", "MAIL_MAILER", "MAIL_HOST",
+    "MAIL_PORT", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_ENCRYPTION", "MAIL_FROM",
+    "MAIL_FROM_NAME", "MAIL_FROM_ADDRESS", "MAIL_VERIFY_SSL", "MAILER_ADAPTER", "MAILER_DSN",
+    "EMAIL_HOST", "EMAIL_PORT", "EMAIL_USE_TLS", "EMAIL_USE_SSL", "EMAIL_HOST_USER",
+    "EMAIL_HOST_PASSWORD", "SMTP_HOST_ADDR", "POSTMARK_TOKEN", "RELAYHOST", "APP_URL",
+    "BASE_URL", "smtp_relay", "Mail_Domain",
+)  # fmt: skip
+#: Variables a project's ``.env`` or shell may define, for interpolation.
+VAR_NAMES: tuple[str, ...] = (
+    "SMTP_HOST", "SMTP_PORT", "SMTP_USER", "SMTP_PASSWORD", "SMTP_SECURE", "MAIL_HOST",
+    "MAIL_PORT", "MAIL_PASSWORD", "MAIL_DOMAIN", "MAIL_FROM", "DOMAIN", "SMTP_PASS",
+    "PROVIDER_KEY", "RELAY", "smtp_lower", "TLS_MODE", "_PRIVATE", "APP_URL",
+)  # fmt: skip
+#: Variables no file and no shell ever defines.
+UNSET_NAMES: tuple[str, ...] = ("UNSET_SMTP_RELAY", "MAIL_FALLBACK", "NOT_SET_PORT", "smtp_unset")
+HOSTS = (
+    "smtp.example.com", "mail.example.org", "mailhog", "127.0.0.1", "smtp.sendgrid.net",
+    "email-smtp.eu-west-1.amazonaws.com", "smtp.postmarkapp.com", "postfix", "localhost",
+)  # fmt: skip
+PORTS = ("25", "465", "587", "2525", "1025", "0587", "025")
+FLAGS = ("true", "false", "True", "FALSE", "yes", "no", "on", "tls", "ssl", "starttls", "null", "1")
+SENDERS = (
+    "noreply@example.com", "Mail Bot <bot@example.com>", '"Plausible" <p@example.org>',
+    "bookstack@mail.example.org",
+)  # fmt: skip
+#: YAML scalars whose Compose rendering differs from their text.
+YAML_SPECIALS = (
+    "True", "true", "False", "yes", "no", "on", "off", "ON", "025", "0587", "1e3", "1.50",
+    "1:30", "0x1F", "0o17", "-1", "~", "null", "Null", "", "3.0", "+465", "2525",
+)  # fmt: skip
+SERVICES = (
+    ("bookstack", "lscr.io/linuxserver/bookstack:latest"),
+    ("docmost", "docmost/docmost:latest"),
+    ("plausible", "ghcr.io/plausible/community-edition:v2.1.4"),
+    ("listmonk", "listmonk/listmonk:latest"),
+    ("wgdashboard", "ghcr.io/wgdashboard/wgdashboard:latest"),
+    ("app", "example/app:1.0"),
+    ("worker", "example/app:1.0"),
+    ("mailer", "example/mailer"),
+)
+INCLUDED_SERVICES = (("relay", "boky/postfix"), ("mailhog", "mailhog/mailhog"), ("smtpd", "x/smtpd"))
+DISCOVERY_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+OVERRIDE_NAMES = (
+    "compose.override.yml", "compose.override.yaml",
+    "docker-compose.override.yml", "docker-compose.override.yaml",
+)  # fmt: skip
+ENV_FILE_NAMES = (
+    "mail.env", "smtp.env", "app.env", "config/mail.env", "./env/smtp.env", "secrets/mail.env",
+    "plausible-conf.env", ".env.mail",
+)  # fmt: skip
+
+_NAME_CHAR = re.compile(r"[A-Za-z0-9_]")
+_PLAIN_BAD_START = set("-?:,[]{}#&*!|>'\"%@`")
+
+# --------------------------------------------------------------------------------------------
+# The result
+
+
+@dataclass
+class GeneratedProject:
+    """One generated project: its files and how to run Compose on it."""
+
+    seed: int
+    files: dict[str, str] = field(default_factory=dict)
+    #: ``-f`` arguments relative to the project directory; empty means discovery.
+    compose_files: tuple[str, ...] = ()
+    #: The shell environment (the oracle gets it through ``env -i``, mail-lint as ``env``).
+    env: dict[str, str] = field(default_factory=dict)
+    profiles_all: bool = True
+    #: Why the generator meant Compose to refuse the project, or ``None``.
+    expect_refusal: str | None = None
+    #: Which constructs the project uses (for the coverage check).
+    features: set[str] = field(default_factory=set)
+
+    def write(self, root: Path) -> None:
+        """Write every file under ``root`` (which may exist)."""
+        for rel, text in self.files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+
+    def describe(self) -> str:
+        """The run parameters and every file, for an assertion message."""
+        head = [
+            f"seed={self.seed} -f={list(self.compose_files) or '(discovery)'} "
+            f"env={self.env!r} profiles_all={self.profiles_all} "
+            f"expect_refusal={self.expect_refusal!r}"
+        ]
+        for rel in sorted(self.files):
+            head.append(f"--- {rel}\n{self.files[rel]}")
+        return "\n".join(head)
+
+
+# --------------------------------------------------------------------------------------------
+# Value text (the text Compose's interpolator sees), built so that templates stay valid
+
+
+@dataclass
+class Scope:
+    """What interpolation in one place may rely on."""
+
+    #: Variables certainly set and non-empty here (``${V:?e}`` is safe).
+    nonempty: list[str]
+    #: Variables certainly set, maybe empty (``${V?e}`` is safe).
+    defined: list[str]
+    #: Variables that may or may not be defined here.
+    maybe: list[str]
+
+
+def _name_for(rng: random.Random, scope: Scope) -> str:
+    pools = [scope.maybe or list(VAR_NAMES), list(UNSET_NAMES)]
+    if scope.defined:
+        pools.append(scope.defined)
+    return rng.choice(rng.choice(pools))
+
+
+def _arg_text(rng: random.Random, scope: Scope, depth: int, features: set[str]) -> str:
+    """A default / alternative / error text: no ``#``, quotes or braces; may nest a template."""
+    if depth < 2 and rng.random() < 0.25:
+        features.add("interp-nested")
+        return _template(rng, scope, depth + 1, features)
+    return rng.choice(
+        (
+            rng.choice(HOSTS),
+            rng.choice(PORTS),
+            rng.choice(FLAGS),
+            "",
+            "smtp://user:pw@relay.example.com:587",
+            "missing value",
+            "set SMTP_PASSWORD in .env",
+            "a:b",
+            "x=y",
+            "$$literal",
+        )
+    )
+
+
+def _template(rng: random.Random, scope: Scope, depth: int, features: set[str]) -> str:
+    """One ``${…}`` or ``$NAME`` reference."""
+    ops = ["", ":-", "-", ":+", "+", "bare"]
+    if scope.nonempty:
+        ops.append(":?")
+    if scope.defined:
+        ops.append("?")
+    op = rng.choice(ops)
+    if op == ":?":
+        name = rng.choice(scope.nonempty)
+    elif op == "?":
+        name = rng.choice(scope.defined)
+    else:
+        name = _name_for(rng, scope)
+    if op == "bare":
+        features.add("interp-unbraced")
+        return "$" + name
+    features.add(f"interp-op[{op or 'plain'}]")
+    if op == "":
+        return "${" + name + "}"
+    return "${" + name + op + _arg_text(rng, scope, depth, features) + "}"
+
+
+def _password(rng: random.Random, features: set[str]) -> str:
+    pieces = []
+    for _ in range(rng.randint(1, 4)):
+        pieces.append(
+            rng.choice(
+                (
+                    "Tr0ub4dor", "s3cr3t", "pa", "ss", "word", "P@ssw0rd", "x", "é", "%!", "&*",
+                    "#", " #", " ", "=", ":", "'", '"', "\\", "{", "}", "a;b", "k=v", "c:d",
+                    "tab\t", "\\n", "_",
+                )
+            )
+        )  # fmt: skip
+        roll = rng.random()
+        if roll < 0.15:
+            features.add("dollar-escaped")
+            pieces.append("$$")
+        elif roll < 0.25:
+            features.add("dollar-lone")
+            pieces.append(rng.choice(("$ ", "$1", "$%", "$.", "$-")))
+        elif roll < 0.35:
+            features.add("dollar-unbraced-name")
+            pieces.append("$" + rng.choice(("word", "ecret", "X", "HOME", "smtp_lower")))
+        elif roll < 0.38:
+            features.add("dollar-escaped-template")
+            pieces.append("$${NOT_A_VAR}")
+    text = "".join(pieces)
+    if rng.random() < 0.1:
+        features.add("dollar-trailing")
+        text += "$"
+    return text
+
+
+def value_text(rng: random.Random, scope: Scope, features: set[str], key: str = "") -> str:
+    """A realistic value for ``key``, as the text Compose's interpolator sees."""
+    roll = rng.random()
+    upper = key.upper()
+    if roll < 0.3:
+        features.add("interp")
+        template = _template(rng, scope, 0, features)
+        if rng.random() < 0.3:
+            return rng.choice(("smtp://", "prefix-", "")) + template + rng.choice((":587", "-x", ""))
+        return template
+    if roll < 0.35:
+        return ""
+    if roll < 0.4:
+        features.add("value-multiline")
+        return "line one\nline two"
+    if "PASS" in upper or "TOKEN" in upper or "KEY" in upper:
+        features.add("value-password")
+        return _password(rng, features)
+    if "HOST" in upper or "RELAY" in upper:
+        return rng.choice(HOSTS)
+    if "PORT" in upper:
+        return rng.choice(PORTS)
+    if "FROM" in upper or "USER" in upper:
+        return rng.choice(SENDERS) if "FROM" in upper else rng.choice(("apikey", "user@example.com"))
+    if "URL" in upper or "DSN" in upper:
+        return rng.choice(
+            ("https://mail.example.com", "smtp://apikey:SG.x$$y@smtp.sendgrid.net:587", "http://x:8000")
+        )
+    if rng.random() < 0.5:
+        return rng.choice(FLAGS)
+    features.add("value-password")
+    return _password(rng, features)
+
+
+# --------------------------------------------------------------------------------------------
+# Encoders: value text -> YAML / dotenv syntax
+
+
+def _plain_safe(text: str) -> bool:
+    if not text or text != text.strip() or "\n" in text or "\t" in text:
+        return False
+    if text[0] in _PLAIN_BAD_START or text.endswith(":"):
+        return False
+    return ": " not in text and " #" not in text
+
+
+def yaml_scalar(rng: random.Random, text: str, features: set[str]) -> str:
+    """``text`` as a YAML scalar that loads as the *string* ``text`` (plain only when safe)."""
+    styles = ["double"]
+    if "\n" not in text:
+        styles += ["single", "single"]
+    if _plain_safe(text) and not _looks_typed(text):
+        styles += ["plain", "plain", "plain"]
+    style = rng.choice(styles)
+    features.add(f"yaml-{style}")
+    if style == "plain":
+        return text
+    if style == "single":
+        return "'" + text.replace("'", "''") + "'"
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    return '"' + escaped + '"'
+
+
+def _looks_typed(text: str) -> bool:
+    """Whether a plain scalar might not load as a string (left to the deliberate specials)."""
+    return bool(
+        re.fullmatch(r"[-+]?[0-9][0-9_.eExXoOa-fA-F:+-]*|[-+]?\.[0-9].*|~|null|Null|NULL", text)
+        or text.lower() in {"true", "false", "yes", "no", "on", "off", "y", "n", ".inf", ".nan"}
+    )
+
+
+def dotenv_value(rng: random.Random, text: str, features: set[str], *, raw: bool = False) -> str:
+    """``text`` as the right-hand side of a Compose dotenv line."""
+    styles = ["double"]
+    if "'" not in text or rng.random() < 0.5:
+        styles += ["single"]
+    if "\n" not in text and not text[:1] in {"'", '"'} and not raw:
+        styles += ["unquoted", "unquoted", "unquoted"]
+    if raw:
+        styles = ["unquoted"] if "\n" not in text else ["double"]
+    style = rng.choice(styles)
+    features.add(f"dotenv-{style}")
+    if style == "unquoted":
+        if " #" in text:
+            features.add("dotenv-inline-comment")
+        return text
+    if style == "single":
+        if "\\" in text:
+            features.add("dotenv-single-backslash")
+        return "'" + text.replace("'", "\\'") + "'"
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    if "\n" in escaped and rng.random() < 0.5:
+        features.add("dotenv-multiline-literal")
+    else:
+        escaped = escaped.replace("\n", "\\n")
+    if "$" in escaped and rng.random() < 0.2:
+        features.add("dotenv-escaped-dollar")
+        escaped = escaped.replace("$$", "\\$", 1)
+    return '"' + escaped + '"'
+
+
+def dotenv_line(rng: random.Random, key: str, text: str | None, features: set[str]) -> str:
+    """One dotenv line; ``text`` ``None`` writes a bare ``KEY`` (inherit from the environment)."""
+    if text is None:
+        features.add("dotenv-bare-key")
+        return key
+    prefix = ""
+    sep = "="
+    roll = rng.random()
+    if roll < 0.08:
+        prefix = "export "
+        features.add("dotenv-export")
+    elif roll < 0.13:
+        sep = ": "
+        features.add("dotenv-colon")
+    elif roll < 0.16:
+        sep = " = "
+        features.add("dotenv-spaced-equals")
+    elif roll < 0.19:
+        prefix = "  "
+        features.add("dotenv-indented")
+    line = f"{prefix}{key}{sep}{dotenv_value(rng, text, features)}"
+    if rng.random() < 0.08 and not line.endswith("\\") and not line.rstrip().endswith("$"):
+        features.add("dotenv-trailing-comment")
+        line += " # set by ops"
+    return line
+
+
+# --------------------------------------------------------------------------------------------
+# Builders
+
+
+class _Builder:
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.project = GeneratedProject(seed=seed)
+        self.features = self.project.features
+        self.env_files_written: set[str] = set()
+        self.anchor_count = 0
+
+    # -- environment sources ---------------------------------------------------------------
+
+    def shell_env(self) -> None:
+        rng = self.rng
+        if rng.random() < 0.35:
+            self.features.add("shell-env")
+            for name in rng.sample(VAR_NAMES, rng.randint(1, 3)):
+                self.project.env[name] = rng.choice(
+                    (rng.choice(HOSTS), rng.choice(PORTS), "from-shell", "sh$ell", "", "a b")
+                )
+
+    def dotenv(self, path: str, base: Scope, *, allow_bad: bool) -> Scope:
+        """Write a project ``.env``; return what it certainly defines (plus ``base``)."""
+        rng = self.rng
+        scope = Scope(list(base.nonempty), list(base.defined), list(base.maybe))
+        lines = []
+        if rng.random() < 0.4:
+            lines.append("# mail settings")
+        for name in rng.sample(VAR_NAMES, rng.randint(1, 7)):
+            roll = rng.random()
+            if roll < 0.07:
+                lines.append(dotenv_line(rng, name, None, self.features))
+                scope.maybe.append(name)
+                continue
+            if roll < 0.45:
+                # A plain word: certainly set and non-empty.
+                text = rng.choice(HOSTS + ("587", "465", "example.com", "apikey", "tls"))
+                line = dotenv_line(rng, name, text, self.features)
+                if line.split("=", 1)[-1].split(": ", 1)[-1].strip() != "":
+                    scope.nonempty.append(name)
+                scope.defined.append(name)
+            else:
+                text = value_text(rng, scope, self.features, name)
+                line = dotenv_line(rng, name, text, self.features)
+                scope.defined.append(name)
+            scope.maybe.append(name)
+            lines.append(line)
+            if rng.random() < 0.1:
+                lines.append("")
+        if allow_bad:
+            lines.insert(rng.randint(0, len(lines)), self._bad_dotenv_line())
+        if rng.random() < 0.05:
+            # Compose's own lower-case name; references are case-sensitive.
+            lines.append("SMTP_LOWER=upper-case-twin")
+        self.project.files[path] = "\n".join(lines) + ("\n" if rng.random() < 0.9 else "")
+        self.features.add("project-dotenv")
+        return scope
+
+    def _bad_dotenv_line(self) -> str:
+        rng = self.rng
+        kind = rng.choice(("template", "required", "quote", "space"))
+        self.project.expect_refusal = f"dotenv-{kind}"
+        if kind == "template":
+            return rng.choice(("SMTP_PASSWORD=pa${ss", 'MAIL_HOST="${MAIL_DOMAIN"', "X=${}"))
+        if kind == "required":
+            return rng.choice(
+                ("SMTP_PASSWORD=${UNSET_SMTP_RELAY:?set it}", "MAIL_HOST=${MAIL_FALLBACK?missing}")
+            )
+        if kind == "quote":
+            return "SMTP_PASSWORD=\"unterminated"
+        return "SMTP PASSWORD=with space"
+
+    def env_file(self, rel: str, scope: Scope, *, bad: bool = False, raw: bool = False) -> None:
+        """Write an env_file target at ``rel`` (relative to the project directory)."""
+        if rel in self.env_files_written:
+            return
+        self.env_files_written.add(rel)
+        rng = self.rng
+        lines = []
+        local = Scope(list(scope.nonempty), list(scope.defined), list(scope.maybe))
+        for key in rng.sample(MAIL_KEYS, rng.randint(1, 6)):
+            roll = rng.random()
+            if roll < 0.06:
+                lines.append(dotenv_line(rng, key, None, self.features))
+                local.maybe.append(key)
+                continue
+            text = value_text(rng, local, self.features, key)
+            if raw:
+                lines.append(f"{key}={dotenv_value(rng, text, self.features, raw=True)}")
+            else:
+                lines.append(dotenv_line(rng, key, text, self.features))
+            local.maybe.append(key)
+            if rng.random() < 0.1:
+                lines.append("# comment line")
+        if bad:
+            lines.insert(rng.randint(0, len(lines)), self._bad_dotenv_line().replace("dotenv", "x"))
+            self.project.expect_refusal = "env_file-" + (self.project.expect_refusal or "bad")
+        self.project.files[rel.removeprefix("./")] = "\n".join(lines) + "\n"
+
+    # -- service pieces ---------------------------------------------------------------------
+
+    def environment_block(
+        self, indent: str, scope: Scope, *, form: str | None = None, keys: Sequence[str] = ()
+    ) -> list[str]:
+        """``environment:`` and its body at ``indent``."""
+        rng = self.rng
+        f = self.features
+        form = form or rng.choices(
+            ("mapping", "list", "empty-map", "empty-list", "null"), (50, 38, 3, 3, 1)
+        )[0]
+        f.add(f"environment-{form}")
+        if form == "empty-map":
+            return [f"{indent}environment: {{}}"]
+        if form == "empty-list":
+            return [f"{indent}environment: []"]
+        if form == "null":
+            # Compose refuses a null environment ("must be a mapping").
+            self.project.expect_refusal = self.project.expect_refusal or "environment-null"
+            return [f"{indent}environment:"]
+        chosen = list(keys) or rng.sample(MAIL_KEYS, rng.randint(1, 6))
+        out = [f"{indent}environment:"]
+        inner = indent + "  "
+        for key in chosen:
+            roll = rng.random()
+            if form == "mapping":
+                if roll < 0.1:
+                    f.add("environment-null-value")
+                    out.append(f"{inner}{key}:" + rng.choice(("", " ~", " null")))
+                elif roll < 0.25:
+                    f.add("yaml-special-scalar")
+                    special = rng.choice(YAML_SPECIALS)
+                    out.append(f"{inner}{key}: {special}".rstrip())
+                elif roll < 0.45:
+                    f.add("environment-same-name-default")
+                    default = value_text(rng, Scope([], [], []), f, key).replace("\n", " ")
+                    default = re.sub(r"[{}#'\"\\$]", "", default)
+                    text = "${" + key + rng.choice((":-", "-")) + default + "}"
+                    out.append(f"{inner}{key}: {yaml_scalar(rng, text, f)}")
+                else:
+                    text = value_text(rng, scope, f, key)
+                    qkey = f'"{key}"' if rng.random() < 0.05 else key
+                    out.append(f"{inner}{qkey}: {yaml_scalar(rng, text, f)}")
+            else:
+                if roll < 0.12:
+                    f.add("environment-bare-key")
+                    out.append(f"{inner}- {key}")
+                    continue
+                if roll < 0.2:
+                    f.add("environment-list-quoted-value")
+                    q = rng.choice(("'", '"'))
+                    item = f"{key}={q}{rng.choice(HOSTS)}{q}"
+                elif roll < 0.23:
+                    f.add("environment-list-interpolated-key")
+                    item = "${KEY_NAME:-" + key + "}=" + rng.choice(HOSTS)
+                else:
+                    item = f"{key}={value_text(rng, scope, f, key)}"
+                out.append(f"{inner}- {yaml_scalar(rng, item, f)}")
+        if form == "list" and rng.random() < 0.1 and chosen:
+            f.add("environment-list-duplicate")
+            out.append(f"{inner}- {chosen[0]}=last-wins")
+        return out
+
+    def env_file_block(self, indent: str, scope: Scope, *, allow_bad: bool) -> list[str]:
+        rng = self.rng
+        f = self.features
+        names = rng.sample(ENV_FILE_NAMES, rng.randint(1, 3))
+        bad_index = rng.randrange(len(names)) if allow_bad else -1
+        form = rng.choice(("string", "list", "long")) if len(names) == 1 else rng.choice(
+            ("list", "long")
+        )
+        f.add(f"env_file-{form}")
+        entries: list[str] = []
+        for i, name in enumerate(names):
+            if "/" in name:
+                f.add("env_file-subfolder")
+            if i == bad_index and rng.random() < 0.5:
+                # A required env_file that does not exist.
+                self.project.expect_refusal = "env_file-missing-required"
+                missing = "missing-" + name.replace("./", "")
+                entries.append(missing if form != "long" else f"path: {missing}\nrequired: true")
+                continue
+            if form == "long" and rng.random() < 0.3:
+                f.add("env_file-optional-missing")
+                entries.append(f"path: optional-{i}.env\nrequired: false")
+                continue
+            raw = form == "long" and rng.random() < 0.08
+            self.env_file(name, scope, bad=i == bad_index, raw=raw)
+            if form == "long":
+                extra = ""
+                if rng.random() < 0.5:
+                    extra = "\nrequired: " + rng.choice(("true", "false", "True"))
+                if raw:
+                    f.add("env_file-format-raw")
+                    extra += "\nformat: raw"
+                entries.append(f"path: {name}{extra}")
+            else:
+                entries.append(name)
+        if form == "string":
+            return [f"{indent}env_file: {entries[0]}"]
+        out = [f"{indent}env_file:"]
+        for entry in entries:
+            first, *rest = entry.split("\n")
+            out.append(f"{indent}  - {first}")
+            out += [f"{indent}    {line}" for line in rest]
+        return out
+
+    def service(
+        self, name: str, image: str, scope: Scope, *, allow_bad: bool, extends: list[str] | None = None
+    ) -> list[str]:
+        rng = self.rng
+        f = self.features
+        out = [f"  {name}:"]
+        body: list[str] = []
+        if extends:
+            body += extends
+        if not extends or rng.random() < 0.5:
+            body.append(f"    image: {image}")
+        if rng.random() < 0.15:
+            f.add("profiles")
+            body.append("    profiles: " + rng.choice(('["mail"]', "[mail, debug]", "\n      - mail")))
+        if rng.random() < 0.45:
+            body += self.env_file_block("    ", scope, allow_bad=allow_bad)
+            allow_bad = False
+        if rng.random() < 0.85:
+            body += self.environment_block("    ", scope)
+        if rng.random() < 0.2:
+            body.append("    ports:\n      - \"8080:80\"")
+        rng.shuffle(body)
+        return out + body
+
+    # -- whole files ---------------------------------------------------------------------------
+
+    def anchors(self, scope: Scope) -> tuple[list[str], list[str], list[str]]:
+        """Top-level ``x-`` blocks; returns (lines, env-mapping anchors, service anchors)."""
+        rng = self.rng
+        f = self.features
+        if rng.random() < 0.55:
+            return [], [], []
+        lines: list[str] = []
+        env_anchors: list[str] = []
+        svc_anchors: list[str] = []
+        for _ in range(rng.randint(1, 3)):
+            self.anchor_count += 1
+            if rng.random() < 0.65:
+                anchor = f"mail{self.anchor_count}"
+                lines.append(f"x-mail-{self.anchor_count}: &{anchor}")
+                block = self.environment_block("", scope, form="mapping")[1:]
+                lines += block
+                env_anchors.append(anchor)
+            else:
+                anchor = f"svc{self.anchor_count}"
+                lines.append(f"x-service-{self.anchor_count}: &{anchor}")
+                lines.append("  image: example/app:1.0")
+                lines += self.environment_block("  ", scope, form=rng.choice(("mapping", "list")))
+                if rng.random() < 0.3:
+                    lines += self.env_file_block("  ", scope, allow_bad=False)
+                svc_anchors.append(anchor)
+        f.add("yaml-anchor")
+        return lines, env_anchors, svc_anchors
+
+    def apply_anchors(
+        self, service_lines: list[str], env_anchors: list[str], svc_anchors: list[str]
+    ) -> list[str]:
+        """Splice ``<<: *x`` merges and aliases into one service's lines."""
+        rng = self.rng
+        f = self.features
+        out = list(service_lines)
+        if svc_anchors and rng.random() < 0.5:
+            ref = _merge_ref(rng, svc_anchors)
+            f.add("merge-key-service" + ("-list" if ref.startswith("[") else ""))
+            out.insert(1, f"    <<: {ref}")
+            if not any(line.startswith("    image:") for line in out) and rng.random() < 0.5:
+                pass
+        if env_anchors:
+            for i, line in enumerate(out):
+                if line == "    environment:" and i + 1 < len(out) and not out[i + 1].startswith(
+                    "      -"
+                ):
+                    if rng.random() < 0.6:
+                        ref = _merge_ref(rng, env_anchors)
+                        f.add("merge-key-environment" + ("-list" if ref.startswith("[") else ""))
+                        out.insert(i + rng.choice((1, 2)), f"      <<: {ref}")
+                    break
+                if line.startswith("    environment: {}") and rng.random() < 0.5:
+                    f.add("alias-environment")
+                    out[i] = f"    environment: *{rng.choice(env_anchors)}"
+                    break
+        return out
+
+    def main_file(self, scope: Scope, *, allow_bad: bool) -> tuple[str, list[str]]:
+        """The first compose file; returns its text and its service names."""
+        rng = self.rng
+        f = self.features
+        lines: list[str] = []
+        anchor_lines, env_anchors, svc_anchors = self.anchors(scope)
+        if rng.random() < 0.1:
+            lines.append("name: mailstack")
+        if rng.random() < 0.1:
+            lines.append('version: "3.8"')
+        lines += anchor_lines
+        chosen = rng.sample(SERVICES, rng.randint(1, 4))
+        names = [name for name, _ in chosen]
+        service_lines: list[str] = ["services:"]
+        bad_service = rng.randrange(len(chosen)) if allow_bad else -1
+        for i, (name, image) in enumerate(chosen):
+            extends = None
+            if i > 0 and rng.random() < 0.2:
+                f.add("extends-same-file")
+                base = rng.choice(names[:i])
+                extends = (
+                    [f"    extends: {base}"]
+                    if rng.random() < 0.5
+                    else ["    extends:", f"      service: {base}"]
+                )
+            elif rng.random() < 0.15:
+                f.add("extends-other-file")
+                extends = self.extends_file(scope)
+            svc = self.service(name, image, scope, allow_bad=i == bad_service, extends=extends)
+            service_lines += self.apply_anchors(svc, env_anchors, svc_anchors)
+        if allow_bad and self.project.expect_refusal is None:
+            service_lines = self._inject_yaml_defect(service_lines, scope)
+        includes = self.include(scope) if rng.random() < 0.15 else []
+        if includes and rng.random() < 0.5:
+            lines = includes + lines + service_lines
+        else:
+            lines = lines + service_lines + includes
+        return "\n".join(lines) + "\n", names
+
+    def _inject_yaml_defect(self, lines: list[str], scope: Scope) -> list[str]:
+        rng = self.rng
+        kind = rng.choice(("template", "required", "duplicate", "missing-env-file"))
+        self.project.expect_refusal = f"yaml-{kind}"
+        out = list(lines)
+        # The first service is always active (profiles aside, it gets no profiles here).
+        first = next(i for i, line in enumerate(out) if re.fullmatch(r"  [a-z]+:", line))
+        out = [line for line in out if not line.startswith("    profiles:")]
+        if kind == "template":
+            out.insert(first + 1, "    labels:\n      broken: " + rng.choice(("pa${ss", "'${SMTP_HOST'")))
+            out.insert(first + 1, "    environment:\n      SMTP_PASSWORD: \"pa${ss\"")
+            out = _drop_duplicate_environment(out, first)
+        elif kind == "required":
+            name = rng.choice(UNSET_NAMES)
+            op = rng.choice((":?", "?"))
+            out.insert(first + 1, f"    environment:\n      SMTP_HOST: ${{{name}{op}set SMTP_HOST}}")
+            out = _drop_duplicate_environment(out, first)
+        elif kind == "duplicate":
+            out.insert(first + 1, "    environment:\n      SMTP_PORT: 587\n      SMTP_PORT: 465")
+            out = _drop_duplicate_environment(out, first)
+        else:
+            out.insert(first + 1, "    env_file: does-not-exist.env")
+            out = [
+                line for i, line in enumerate(out)
+                if not (line.startswith("    env_file") and i > first + 1 and _same_service(out, first, i))
+            ]  # fmt: skip
+        return out
+
+    def extends_file(self, scope: Scope) -> list[str]:
+        rng = self.rng
+        rel = rng.choice(("common.yaml", "shared/mail-base.yml", "base/compose.yaml"))
+        if rel not in self.project.files:
+            folder = rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
+            lines = ["services:", "  mailbase:", "    image: example/mail-base"]
+            lines += self.environment_block("    ", scope, form=rng.choice(("mapping", "list")))
+            if rng.random() < 0.5:
+                self.features.add("extends-other-file-env_file")
+                env_rel = folder + rng.choice(("base.env", "mail/base.env"))
+                self.env_file(env_rel, scope)
+                lines.append(f"    env_file: {env_rel.removeprefix(folder)}")
+            self.project.files[rel] = "\n".join(lines) + "\n"
+        return ["    extends:", f"      file: {rel}", "      service: mailbase"]
+
+    def include(self, scope: Scope) -> list[str]:
+        rng = self.rng
+        f = self.features
+        folder = rng.choice(("mail", "relay", "stack/mail"))
+        name, image = rng.choice(INCLUDED_SERVICES)
+        inc_scope = Scope([], [], list(VAR_NAMES))
+        if rng.random() < 0.6:
+            f.add("include-dotenv")
+            own = self.dotenv(f"{folder}/.env", Scope([], [], []), allow_bad=False)
+            inc_scope = Scope(own.nonempty, own.defined, own.maybe + list(VAR_NAMES))
+        lines = ["services:", f"  {name}:", f"    image: {image}"]
+        if rng.random() < 0.5:
+            env_rel = rng.choice(("relay.env", "conf/relay.env"))
+            self.env_file(f"{folder}/{env_rel}", inc_scope)
+            lines.append(f"    env_file: {env_rel}")
+        lines += self.environment_block("    ", inc_scope, form=rng.choice(("mapping", "list")))
+        self.project.files[f"{folder}/compose.yaml"] = "\n".join(lines) + "\n"
+        if rng.random() < 0.5:
+            f.add("include-short")
+            return ["include:", f"  - {folder}/compose.yaml"]
+        f.add("include-long")
+        out = ["include:", f"  - path: {folder}/compose.yaml"]
+        if rng.random() < 0.4:
+            f.add("include-long-env_file")
+            env_rel = f"{folder}/override.env"
+            self.dotenv(env_rel, Scope([], [], []), allow_bad=False)
+            out.append(f"    env_file: {env_rel}")
+        if rng.random() < 0.3:
+            f.add("include-long-project_directory")
+            out.append(f"    project_directory: {folder}")
+        return out
+
+    def override_file(self, services: list[str], scope: Scope, *, tagged: bool) -> str:
+        """An override / extra ``-f`` fragment touching some services."""
+        rng = self.rng
+        f = self.features
+        lines: list[str] = []
+        anchor_lines, env_anchors, _ = self.anchors(scope)
+        lines += anchor_lines
+        lines.append("services:")
+        for name in rng.sample(services, rng.randint(1, len(services))):
+            svc = [f"  {name}:"]
+            roll = rng.random()
+            if tagged and roll < 0.25:
+                tag = rng.choice(("!reset", "!override"))
+                f.add(f"tag{tag}")
+                if tag == "!reset":
+                    svc.append("    environment: !reset " + rng.choice(("{}", "[]", "null", "")))
+                else:
+                    block = self.environment_block("    ", scope, form=rng.choice(("mapping", "list")))
+                    svc.append("    environment: !override")
+                    svc += block[1:]
+            elif tagged and roll < 0.35:
+                f.add("tag!reset-key")
+                keys = rng.sample(MAIL_KEYS, 2)
+                svc.append("    environment:")
+                svc.append(f"      {keys[0]}: !reset " + rng.choice(("null", "", "{}")))
+                svc.append(f"      {keys[1]}: {yaml_scalar(rng, rng.choice(HOSTS), f)}")
+            elif tagged and roll < 0.42:
+                f.add("tag!reset-env_file")
+                svc.append("    env_file: !reset " + rng.choice(("[]", "null")))
+            else:
+                block = self.environment_block("    ", scope, form=rng.choice(("mapping", "list")))
+                svc += self.apply_anchors([f"  {name}:", *block], env_anchors, [])[1:]
+            if rng.random() < 0.25:
+                f.add("override-env_file")
+                svc += self.env_file_block("    ", scope, allow_bad=False)
+            lines += svc
+        if rng.random() < 0.2:
+            f.add("override-new-service")
+            lines += [f"  extra{rng.randint(1, 9)}:", "    image: example/extra"]
+            lines += self.environment_block("    ", scope, form="mapping")
+        return "\n".join(lines) + "\n"
+
+
+def _merge_ref(rng: random.Random, anchors: list[str]) -> str:
+    if len(anchors) > 1 and rng.random() < 0.5:
+        picked = rng.sample(anchors, 2)
+        return "[" + ", ".join(f"*{a}" for a in picked) + "]"
+    return "*" + rng.choice(anchors)
+
+
+def _same_service(lines: list[str], start: int, index: int) -> bool:
+    return not any(re.fullmatch(r"  [a-z0-9]+:", line) for line in lines[start + 1 : index + 1])
+
+
+def _drop_duplicate_environment(lines: list[str], first: int) -> list[str]:
+    """Remove the first service's other ``environment:`` block (keys must stay unique)."""
+    out = lines[: first + 2]
+    i = first + 2
+    while i < len(lines):
+        line = lines[i]
+        if _same_service(lines, first, i) and line.startswith("    environment"):
+            i += 1
+            while i < len(lines) and lines[i].startswith("      "):
+                i += 1
+            continue
+        out.append(line)
+        i += 1
+    return out
+
+
+def generate(seed: int) -> GeneratedProject:
+    """The project for ``seed``: deterministic, valid unless ``expect_refusal`` says otherwise."""
+    b = _Builder(seed)
+    rng = b.rng
+    project = b.project
+    refuse = rng.random() < 0.12
+    b.shell_env()
+    shell = Scope(
+        [k for k, v in project.env.items() if v],
+        list(project.env),
+        list(project.env),
+    )
+    where_bad = rng.choice(("dotenv", "yaml", "env_file")) if refuse else ""
+    scope = shell
+    if rng.random() < 0.75:
+        scope = b.dotenv(".env", shell, allow_bad=where_bad == "dotenv")
+    elif where_bad == "dotenv":
+        where_bad = "yaml"
+    if where_bad == "env_file":
+        # Put the broken env_file in the first (always active) service via the YAML path.
+        where_bad = "yaml"
+    project.profiles_all = rng.random() < 0.85
+    main_text, services = b.main_file(scope, allow_bad=where_bad == "yaml")
+    if not project.profiles_all and project.expect_refusal:
+        project.profiles_all = True
+    mode = rng.choices(("discovery", "discovery+override", "explicit"), (25, 40, 35))[0]
+    b.features.add(f"files-{mode}")
+    if mode == "explicit":
+        main_name = rng.choice(("compose.yaml", "docker-compose.yml", "mail-stack.yml"))
+        project.files[main_name] = main_text
+        files = [main_name]
+        for _ in range(rng.randint(0, 2)):
+            extra = rng.choice(("compose.prod.yaml", "overrides/mail.yaml", "smtp.yml"))
+            if extra not in files:
+                b.features.add("files-extra" + ("-subfolder" if "/" in extra else ""))
+                project.files[extra] = b.override_file(services, scope, tagged=True)
+                files.append(extra)
+        if rng.random() < 0.3:
+            # An override next to the files that Compose must NOT pick up with -f.
+            b.features.add("files-ignored-override")
+            project.files["compose.override.yaml"] = "services:\n  ignored:\n    image: nope\n"
+        project.compose_files = tuple(files)
+    else:
+        main_name = rng.choice(DISCOVERY_NAMES)
+        project.files[main_name] = main_text
+        if rng.random() < 0.08:
+            # A second candidate name: Compose takes the first in its own order.
+            other = rng.choice([n for n in DISCOVERY_NAMES if n != main_name])
+            b.features.add("files-two-candidates")
+            project.files[other] = main_text
+        if mode == "discovery+override":
+            override = rng.choice(OVERRIDE_NAMES)
+            project.files[override] = b.override_file(services, scope, tagged=True)
+    return project
+
+
+def main(argv: Sequence[str]) -> int:
+    """``generate_projects.py SEED DIR``: write one project and show how to run Compose on it."""
+    if len(argv) != 2:
+        sys.stderr.write("usage: generate_projects.py SEED DIR\n")
+        return 2
+    project = generate(int(argv[0]))
+    root = Path(argv[1])
+    project.write(root)
+    sys.stdout.write(project.describe() + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
