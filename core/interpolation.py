@@ -5,7 +5,7 @@ Docker Compose v2.40.3 ships compose-go v2.9.1; this module ports its algorithm 
 
 * ``$$`` is a literal ``$``; ``$NAME`` and ``${NAME}`` take names matching
   ``[_a-z][_a-z0-9]*`` case-insensitively, with Go's Unicode simple case folding, so the
-  Kelvin sign ``K`` (U+212A) and the long s ``ſ`` (U+017F) are name characters too. A ``$``
+  Kelvin sign (U+212A) and the long s (U+017F) are name characters too. A ``$``
   followed by anything else stays literal (``123$456``); a ``${`` that is not a valid
   braced reference is an error.
 * A braced reference with an operator (``:-  -  :?  ?  :+  +``) is matched by a greedy

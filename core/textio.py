@@ -40,6 +40,8 @@ def read_source(path: Path) -> str:
         raise UnreadableError(path, exc.strerror or str(exc)) from None
     try:
         info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise UnreadableError(path, "is a directory, not a file")
         if not stat.S_ISREG(info.st_mode):
             raise UnreadableError(path, "is not a regular file")
         if info.st_size > MAX_BYTES:

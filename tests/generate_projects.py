@@ -68,7 +68,11 @@ SERVICES = (
     ("worker", "example/app:1.0"),
     ("mailer", "example/mailer"),
 )
-INCLUDED_SERVICES = (("relay", "boky/postfix"), ("mailhog", "mailhog/mailhog"), ("smtpd", "x/smtpd"))
+INCLUDED_SERVICES = (
+    ("relay", "boky/postfix"),
+    ("mailhog", "mailhog/mailhog"),
+    ("smtpd", "x/smtpd"),
+)
 DISCOVERY_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 OVERRIDE_NAMES = (
     "compose.override.yml", "compose.override.yaml",
@@ -228,7 +232,9 @@ def value_text(rng: random.Random, scope: Scope, features: set[str], key: str = 
         features.add("interp")
         template = _template(rng, scope, 0, features)
         if rng.random() < 0.3:
-            return rng.choice(("smtp://", "prefix-", "")) + template + rng.choice((":587", "-x", ""))
+            return (
+                rng.choice(("smtp://", "prefix-", "")) + template + rng.choice((":587", "-x", ""))
+            )
         return template
     if roll < 0.35:
         return ""
@@ -243,10 +249,16 @@ def value_text(rng: random.Random, scope: Scope, features: set[str], key: str = 
     if "PORT" in upper:
         return rng.choice(PORTS)
     if "FROM" in upper or "USER" in upper:
-        return rng.choice(SENDERS) if "FROM" in upper else rng.choice(("apikey", "user@example.com"))
+        return (
+            rng.choice(SENDERS) if "FROM" in upper else rng.choice(("apikey", "user@example.com"))
+        )
     if "URL" in upper or "DSN" in upper:
         return rng.choice(
-            ("https://mail.example.com", "smtp://apikey:SG.x$$y@smtp.sendgrid.net:587", "http://x:8000")
+            (
+                "https://mail.example.com",
+                "smtp://apikey:SG.x$$y@smtp.sendgrid.net:587",
+                "http://x:8000",
+            )
         )
     if rng.random() < 0.5:
         return rng.choice(FLAGS)
@@ -279,7 +291,9 @@ def yaml_scalar(rng: random.Random, text: str, features: set[str]) -> str:
         return text
     if style == "single":
         return "'" + text.replace("'", "''") + "'"
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    )
     return '"' + escaped + '"'
 
 
@@ -294,9 +308,11 @@ def _looks_typed(text: str) -> bool:
 def dotenv_value(rng: random.Random, text: str, features: set[str], *, raw: bool = False) -> str:
     """``text`` as the right-hand side of a Compose dotenv line."""
     styles = ["double"]
-    if "'" not in text or rng.random() < 0.5:
+    # In single quotes only ``\\'`` is an escape; a backslash before a quote or at the end
+    # would escape the closing quote.
+    if not text.endswith("\\") and "\\'" not in text and ("'" not in text or rng.random() < 0.5):
         styles += ["single"]
-    if "\n" not in text and not text[:1] in {"'", '"'} and not raw:
+    if "\n" not in text and text[:1] not in {"'", '"'} and not raw:
         styles += ["unquoted", "unquoted", "unquoted"]
     if raw:
         styles = ["unquoted"] if "\n" not in text else ["double"]
@@ -359,21 +375,34 @@ class _Builder:
         self.features = self.project.features
         self.env_files_written: set[str] = set()
         self.anchor_count = 0
+        #: The service that carries the deliberate defect (override files leave it alone).
+        self.defect_service: str | None = None
+
+    def refuse(self, why: str) -> None:
+        if self.project.expect_refusal is None:
+            self.project.expect_refusal = why
 
     # -- environment sources ---------------------------------------------------------------
 
-    def shell_env(self) -> None:
+    def shell_env(self) -> Scope:
         rng = self.rng
+        env = self.project.env
         if rng.random() < 0.35:
             self.features.add("shell-env")
             for name in rng.sample(VAR_NAMES, rng.randint(1, 3)):
-                self.project.env[name] = rng.choice(
+                env[name] = rng.choice(
                     (rng.choice(HOSTS), rng.choice(PORTS), "from-shell", "sh$ell", "", "a b")
                 )
+        return Scope([k for k, v in env.items() if v], list(env), list(env))
 
-    def dotenv(self, path: str, base: Scope, *, allow_bad: bool) -> Scope:
-        """Write a project ``.env``; return what it certainly defines (plus ``base``)."""
+    def dotenv(self, path: str, base: Scope, *, bad: bool = False, grow: bool = True) -> Scope:
+        """Write a Compose dotenv file at ``path``; return ``base`` plus what it certainly sets.
+
+        ``grow`` False keeps the certain sets at ``base`` while writing (for files whose
+        lines another environment may override, such as an included project's ``.env``).
+        """
         rng = self.rng
+        shell = self.project.env
         scope = Scope(list(base.nonempty), list(base.defined), list(base.maybe))
         lines = []
         if rng.random() < 0.4:
@@ -385,33 +414,31 @@ class _Builder:
                 scope.maybe.append(name)
                 continue
             if roll < 0.45:
-                # A plain word: certainly set and non-empty.
-                text = rng.choice(HOSTS + ("587", "465", "example.com", "apikey", "tls"))
-                line = dotenv_line(rng, name, text, self.features)
-                if line.split("=", 1)[-1].split(": ", 1)[-1].strip() != "":
+                text = rng.choice((*HOSTS, "587", "465", "example.com", "apikey", "tls"))
+                lines.append(dotenv_line(rng, name, text, self.features))
+                if grow and shell.get(name, "x") != "":
                     scope.nonempty.append(name)
-                scope.defined.append(name)
             else:
                 text = value_text(rng, scope, self.features, name)
-                line = dotenv_line(rng, name, text, self.features)
+                lines.append(dotenv_line(rng, name, text, self.features))
+            if grow:
                 scope.defined.append(name)
             scope.maybe.append(name)
-            lines.append(line)
             if rng.random() < 0.1:
                 lines.append("")
-        if allow_bad:
-            lines.insert(rng.randint(0, len(lines)), self._bad_dotenv_line())
+        if bad:
+            lines.insert(rng.randint(0, len(lines)), self.bad_dotenv_line("dotenv"))
         if rng.random() < 0.05:
-            # Compose's own lower-case name; references are case-sensitive.
-            lines.append("SMTP_LOWER=upper-case-twin")
+            # A lower-case twin: references are case-sensitive.
+            lines.append("smtp_lower=lower-case-twin")
         self.project.files[path] = "\n".join(lines) + ("\n" if rng.random() < 0.9 else "")
-        self.features.add("project-dotenv")
+        self.features.add("dotenv-file")
         return scope
 
-    def _bad_dotenv_line(self) -> str:
+    def bad_dotenv_line(self, where: str) -> str:
         rng = self.rng
         kind = rng.choice(("template", "required", "quote", "space"))
-        self.project.expect_refusal = f"dotenv-{kind}"
+        self.refuse(f"{where}-{kind}")
         if kind == "template":
             return rng.choice(("SMTP_PASSWORD=pa${ss", 'MAIL_HOST="${MAIL_DOMAIN"', "X=${}"))
         if kind == "required":
@@ -419,83 +446,82 @@ class _Builder:
                 ("SMTP_PASSWORD=${UNSET_SMTP_RELAY:?set it}", "MAIL_HOST=${MAIL_FALLBACK?missing}")
             )
         if kind == "quote":
-            return "SMTP_PASSWORD=\"unterminated"
+            return 'SMTP_PASSWORD="unterminated'
         return "SMTP PASSWORD=with space"
 
     def env_file(self, rel: str, scope: Scope, *, bad: bool = False, raw: bool = False) -> None:
         """Write an env_file target at ``rel`` (relative to the project directory)."""
+        rel = rel.removeprefix("./")
         if rel in self.env_files_written:
             return
         self.env_files_written.add(rel)
         rng = self.rng
         lines = []
-        local = Scope(list(scope.nonempty), list(scope.defined), list(scope.maybe))
         for key in rng.sample(MAIL_KEYS, rng.randint(1, 6)):
-            roll = rng.random()
-            if roll < 0.06:
+            if rng.random() < 0.06:
                 lines.append(dotenv_line(rng, key, None, self.features))
-                local.maybe.append(key)
                 continue
-            text = value_text(rng, local, self.features, key)
+            text = value_text(rng, scope, self.features, key)
             if raw:
                 lines.append(f"{key}={dotenv_value(rng, text, self.features, raw=True)}")
             else:
                 lines.append(dotenv_line(rng, key, text, self.features))
-            local.maybe.append(key)
             if rng.random() < 0.1:
                 lines.append("# comment line")
         if bad:
-            lines.insert(rng.randint(0, len(lines)), self._bad_dotenv_line().replace("dotenv", "x"))
-            self.project.expect_refusal = "env_file-" + (self.project.expect_refusal or "bad")
-        self.project.files[rel.removeprefix("./")] = "\n".join(lines) + "\n"
+            lines.insert(rng.randint(0, len(lines)), self.bad_dotenv_line("env_file"))
+        self.project.files[rel] = "\n".join(lines) + "\n"
 
     # -- service pieces ---------------------------------------------------------------------
 
     def environment_block(
-        self, indent: str, scope: Scope, *, form: str | None = None, keys: Sequence[str] = ()
+        self,
+        indent: str,
+        scope: Scope,
+        *,
+        form: str | None = None,
+        merge: str | None = None,
+        extra: Sequence[str] = (),
     ) -> list[str]:
-        """``environment:`` and its body at ``indent``."""
+        """``environment:`` and its body at ``indent``; ``extra`` are raw mapping lines."""
         rng = self.rng
         f = self.features
-        form = form or rng.choices(
-            ("mapping", "list", "empty-map", "empty-list", "null"), (50, 38, 3, 3, 1)
-        )[0]
+        if form is None:
+            form = rng.choices(("mapping", "list", "empty-map", "empty-list"), (52, 40, 4, 4))[0]
+        if merge or extra:
+            form = "mapping"
         f.add(f"environment-{form}")
         if form == "empty-map":
             return [f"{indent}environment: {{}}"]
         if form == "empty-list":
             return [f"{indent}environment: []"]
-        if form == "null":
-            # Compose refuses a null environment ("must be a mapping").
-            self.project.expect_refusal = self.project.expect_refusal or "environment-null"
-            return [f"{indent}environment:"]
-        chosen = list(keys) or rng.sample(MAIL_KEYS, rng.randint(1, 6))
-        out = [f"{indent}environment:"]
+        taken = {line.split(":", 1)[0].strip() for line in extra}
+        chosen = [k for k in rng.sample(MAIL_KEYS, rng.randint(1, 6)) if k not in taken]
         inner = indent + "  "
+        body: list[str] = []
         for key in chosen:
             roll = rng.random()
             if form == "mapping":
                 if roll < 0.1:
                     f.add("environment-null-value")
-                    out.append(f"{inner}{key}:" + rng.choice(("", " ~", " null")))
+                    body.append(f"{inner}{key}:" + rng.choice(("", " ~", " null")))
                 elif roll < 0.25:
                     f.add("yaml-special-scalar")
-                    special = rng.choice(YAML_SPECIALS)
-                    out.append(f"{inner}{key}: {special}".rstrip())
+                    body.append(f"{inner}{key}: {rng.choice(YAML_SPECIALS)}".rstrip())
                 elif roll < 0.45:
                     f.add("environment-same-name-default")
                     default = value_text(rng, Scope([], [], []), f, key).replace("\n", " ")
-                    default = re.sub(r"[{}#'\"\\$]", "", default)
+                    default = re.sub(r"[{}#'\"\\$\t]", "", default)
                     text = "${" + key + rng.choice((":-", "-")) + default + "}"
-                    out.append(f"{inner}{key}: {yaml_scalar(rng, text, f)}")
+                    body.append(f"{inner}{key}: {yaml_scalar(rng, text, f)}")
                 else:
                     text = value_text(rng, scope, f, key)
                     qkey = f'"{key}"' if rng.random() < 0.05 else key
-                    out.append(f"{inner}{qkey}: {yaml_scalar(rng, text, f)}")
+                    body.append(f"{inner}{qkey}: {yaml_scalar(rng, text, f)}")
             else:
                 if roll < 0.12:
                     f.add("environment-bare-key")
-                    out.append(f"{inner}- {key}")
+                    body.append(f"{inner}- {key}")
                     continue
                 if roll < 0.2:
                     f.add("environment-list-quoted-value")
@@ -506,47 +532,54 @@ class _Builder:
                     item = "${KEY_NAME:-" + key + "}=" + rng.choice(HOSTS)
                 else:
                     item = f"{key}={value_text(rng, scope, f, key)}"
-                out.append(f"{inner}- {yaml_scalar(rng, item, f)}")
-        if form == "list" and rng.random() < 0.1 and chosen:
+                body.append(f"{inner}- {yaml_scalar(rng, item, f)}")
+        if form == "list" and chosen and rng.random() < 0.1:
             f.add("environment-list-duplicate")
-            out.append(f"{inner}- {chosen[0]}=last-wins")
-        return out
+            body.append(f"{inner}- {chosen[0]}=last-wins")
+        body += [inner + line for line in extra]
+        if merge:
+            f.add("merge-key-environment" + ("-list" if merge.startswith("[") else ""))
+            body.insert(rng.randint(0, len(body)), f"{inner}<<: {merge}")
+        if not body:
+            return [
+                f"{indent}environment: {{}}" if form == "mapping" else f"{indent}environment: []"
+            ]
+        return [f"{indent}environment:", *body]
 
-    def env_file_block(self, indent: str, scope: Scope, *, allow_bad: bool) -> list[str]:
+    def env_file_block(self, indent: str, scope: Scope, *, defect: str | None = None) -> list[str]:
+        """``env_file:`` in one of its forms; ``defect`` is "missing" or "bad" (one file)."""
         rng = self.rng
         f = self.features
         names = rng.sample(ENV_FILE_NAMES, rng.randint(1, 3))
-        bad_index = rng.randrange(len(names)) if allow_bad else -1
-        form = rng.choice(("string", "list", "long")) if len(names) == 1 else rng.choice(
-            ("list", "long")
-        )
+        forms = ("string", "list", "long") if len(names) == 1 else ("list", "long")
+        form = rng.choice(forms)
         f.add(f"env_file-{form}")
+        defect_index = rng.randrange(len(names)) if defect else -1
         entries: list[str] = []
         for i, name in enumerate(names):
-            if "/" in name:
+            if "/" in name.removeprefix("./"):
                 f.add("env_file-subfolder")
-            if i == bad_index and rng.random() < 0.5:
-                # A required env_file that does not exist.
-                self.project.expect_refusal = "env_file-missing-required"
-                missing = "missing-" + name.replace("./", "")
+            if i == defect_index and defect == "missing":
+                self.refuse("env_file-missing-required")
+                missing = "missing-" + name.replace("./", "").replace("/", "-")
                 entries.append(missing if form != "long" else f"path: {missing}\nrequired: true")
                 continue
-            if form == "long" and rng.random() < 0.3:
+            if i != defect_index and form == "long" and rng.random() < 0.25:
                 f.add("env_file-optional-missing")
                 entries.append(f"path: optional-{i}.env\nrequired: false")
                 continue
-            raw = form == "long" and rng.random() < 0.08
-            self.env_file(name, scope, bad=i == bad_index, raw=raw)
-            if form == "long":
-                extra = ""
-                if rng.random() < 0.5:
-                    extra = "\nrequired: " + rng.choice(("true", "false", "True"))
-                if raw:
-                    f.add("env_file-format-raw")
-                    extra += "\nformat: raw"
-                entries.append(f"path: {name}{extra}")
-            else:
+            raw = i != defect_index and form == "long" and rng.random() < 0.08
+            self.env_file(name, scope, bad=i == defect_index, raw=raw)
+            if form != "long":
                 entries.append(name)
+                continue
+            extra = ""
+            if rng.random() < 0.5:
+                extra = "\nrequired: " + rng.choice(("true", "false", "True"))
+            if raw:
+                f.add("env_file-format-raw")
+                extra += "\nformat: raw"
+            entries.append(f"path: {name}{extra}")
         if form == "string":
             return [f"{indent}env_file: {entries[0]}"]
         out = [f"{indent}env_file:"]
@@ -557,35 +590,67 @@ class _Builder:
         return out
 
     def service(
-        self, name: str, image: str, scope: Scope, *, allow_bad: bool, extends: list[str] | None = None
+        self,
+        name: str,
+        image: str,
+        scope: Scope,
+        *,
+        defect: str | None = None,
+        extends: list[str] | None = None,
+        env_anchors: Sequence[str] = (),
+        svc_anchors: Sequence[str] = (),
     ) -> list[str]:
+        """One service of the main file, its body in random key order."""
         rng = self.rng
         f = self.features
-        out = [f"  {name}:"]
-        body: list[str] = []
+        blocks: list[list[str]] = []
         if extends:
-            body += extends
+            blocks.append(extends)
+        if svc_anchors and rng.random() < 0.4:
+            ref = _merge_ref(rng, svc_anchors)
+            f.add("merge-key-service" + ("-list" if ref.startswith("[") else ""))
+            blocks.append([f"    <<: {ref}"])
         if not extends or rng.random() < 0.5:
-            body.append(f"    image: {image}")
-        if rng.random() < 0.15:
+            blocks.append([f"    image: {image}"])
+        if defect is None and rng.random() < 0.15:
             f.add("profiles")
-            body.append("    profiles: " + rng.choice(('["mail"]', "[mail, debug]", "\n      - mail")))
-        if rng.random() < 0.45:
-            body += self.env_file_block("    ", scope, allow_bad=allow_bad)
-            allow_bad = False
-        if rng.random() < 0.85:
-            body += self.environment_block("    ", scope)
+            blocks.append(
+                ["    profiles: " + rng.choice(('["mail"]', "[mail, debug]", "\n      - mail"))]
+            )
+        env_file_defect = defect if defect in {"missing", "bad"} else None
+        if env_file_defect or rng.random() < 0.45:
+            blocks.append(self.env_file_block("    ", scope, defect=env_file_defect))
+        extra: list[str] = []
+        if defect == "template":
+            self.refuse("yaml-template")
+            extra.append("SMTP_PASSWORD: " + rng.choice(('"pa${ss"', "'${SMTP_HOST'", "${}")))
+        elif defect == "required":
+            self.refuse("yaml-required")
+            op = rng.choice((":?", "?"))
+            extra.append(f"SMTP_HOST: ${{{rng.choice(UNSET_NAMES)}{op}set SMTP_HOST}}")
+        elif defect == "duplicate":
+            self.refuse("yaml-duplicate-key")
+            extra += ["SMTP_PORT: 587", "SMTP_PORT: 465"]
+        elif defect == "null-environment":
+            self.refuse("yaml-environment-null")
+            blocks.append(["    environment:"])
+        if defect != "null-environment" and (extra or rng.random() < 0.85):
+            if env_anchors and not extra and rng.random() < 0.12:
+                f.add("alias-environment")
+                blocks.append([f"    environment: *{rng.choice(env_anchors)}"])
+            else:
+                merge = _merge_ref(rng, env_anchors) if env_anchors and rng.random() < 0.5 else None
+                blocks.append(self.environment_block("    ", scope, merge=merge, extra=extra))
         if rng.random() < 0.2:
-            body.append("    ports:\n      - \"8080:80\"")
-        rng.shuffle(body)
-        return out + body
+            blocks.append(['    ports:\n      - "8080:80"'])
+        rng.shuffle(blocks)
+        return [f"  {name}:", *(line for block in blocks for line in block)]
 
     # -- whole files ---------------------------------------------------------------------------
 
     def anchors(self, scope: Scope) -> tuple[list[str], list[str], list[str]]:
         """Top-level ``x-`` blocks; returns (lines, env-mapping anchors, service anchors)."""
         rng = self.rng
-        f = self.features
         if rng.random() < 0.55:
             return [], [], []
         lines: list[str] = []
@@ -595,9 +660,11 @@ class _Builder:
             self.anchor_count += 1
             if rng.random() < 0.65:
                 anchor = f"mail{self.anchor_count}"
+                block = self.environment_block("", scope, form="mapping")
+                if block[0] != "environment:":
+                    continue
                 lines.append(f"x-mail-{self.anchor_count}: &{anchor}")
-                block = self.environment_block("", scope, form="mapping")[1:]
-                lines += block
+                lines += block[1:]
                 env_anchors.append(anchor)
             else:
                 anchor = f"svc{self.anchor_count}"
@@ -605,55 +672,32 @@ class _Builder:
                 lines.append("  image: example/app:1.0")
                 lines += self.environment_block("  ", scope, form=rng.choice(("mapping", "list")))
                 if rng.random() < 0.3:
-                    lines += self.env_file_block("  ", scope, allow_bad=False)
+                    lines += self.env_file_block("  ", scope)
                 svc_anchors.append(anchor)
-        f.add("yaml-anchor")
+        if lines:
+            self.features.add("yaml-anchor")
+        if rng.random() < 0.2 and lines:
+            # A scalar anchor, aliased in a service below.
+            self.features.add("yaml-scalar-anchor")
+            lines.append(f"x-relay-host: &relayhost {rng.choice(HOSTS)}")
         return lines, env_anchors, svc_anchors
 
-    def apply_anchors(
-        self, service_lines: list[str], env_anchors: list[str], svc_anchors: list[str]
-    ) -> list[str]:
-        """Splice ``<<: *x`` merges and aliases into one service's lines."""
-        rng = self.rng
-        f = self.features
-        out = list(service_lines)
-        if svc_anchors and rng.random() < 0.5:
-            ref = _merge_ref(rng, svc_anchors)
-            f.add("merge-key-service" + ("-list" if ref.startswith("[") else ""))
-            out.insert(1, f"    <<: {ref}")
-            if not any(line.startswith("    image:") for line in out) and rng.random() < 0.5:
-                pass
-        if env_anchors:
-            for i, line in enumerate(out):
-                if line == "    environment:" and i + 1 < len(out) and not out[i + 1].startswith(
-                    "      -"
-                ):
-                    if rng.random() < 0.6:
-                        ref = _merge_ref(rng, env_anchors)
-                        f.add("merge-key-environment" + ("-list" if ref.startswith("[") else ""))
-                        out.insert(i + rng.choice((1, 2)), f"      <<: {ref}")
-                    break
-                if line.startswith("    environment: {}") and rng.random() < 0.5:
-                    f.add("alias-environment")
-                    out[i] = f"    environment: *{rng.choice(env_anchors)}"
-                    break
-        return out
-
-    def main_file(self, scope: Scope, *, allow_bad: bool) -> tuple[str, list[str]]:
+    def main_file(self, scope: Scope, *, defect: str | None) -> tuple[str, list[str]]:
         """The first compose file; returns its text and its service names."""
         rng = self.rng
         f = self.features
-        lines: list[str] = []
+        head: list[str] = []
+        if rng.random() < 0.1:
+            head.append("name: mailstack")
+        if rng.random() < 0.1:
+            head.append('version: "3.8"')
         anchor_lines, env_anchors, svc_anchors = self.anchors(scope)
-        if rng.random() < 0.1:
-            lines.append("name: mailstack")
-        if rng.random() < 0.1:
-            lines.append('version: "3.8"')
-        lines += anchor_lines
+        head += anchor_lines
         chosen = rng.sample(SERVICES, rng.randint(1, 4))
         names = [name for name, _ in chosen]
-        service_lines: list[str] = ["services:"]
-        bad_service = rng.randrange(len(chosen)) if allow_bad else -1
+        services: list[str] = ["services:"]
+        if defect:
+            self.defect_service = names[0]
         for i, (name, image) in enumerate(chosen):
             extends = None
             if i > 0 and rng.random() < 0.2:
@@ -667,44 +711,23 @@ class _Builder:
             elif rng.random() < 0.15:
                 f.add("extends-other-file")
                 extends = self.extends_file(scope)
-            svc = self.service(name, image, scope, allow_bad=i == bad_service, extends=extends)
-            service_lines += self.apply_anchors(svc, env_anchors, svc_anchors)
-        if allow_bad and self.project.expect_refusal is None:
-            service_lines = self._inject_yaml_defect(service_lines, scope)
+            services += self.service(
+                name,
+                image,
+                scope,
+                defect=defect if i == 0 else None,
+                extends=extends,
+                env_anchors=env_anchors,
+                svc_anchors=svc_anchors,
+            )
+            if "x-relay-host: &relayhost" in "\n".join(anchor_lines) and rng.random() < 0.5:
+                services += ["    labels:", "      relay: *relayhost"]
         includes = self.include(scope) if rng.random() < 0.15 else []
         if includes and rng.random() < 0.5:
-            lines = includes + lines + service_lines
+            lines = head + includes + services
         else:
-            lines = lines + service_lines + includes
+            lines = head + services + includes
         return "\n".join(lines) + "\n", names
-
-    def _inject_yaml_defect(self, lines: list[str], scope: Scope) -> list[str]:
-        rng = self.rng
-        kind = rng.choice(("template", "required", "duplicate", "missing-env-file"))
-        self.project.expect_refusal = f"yaml-{kind}"
-        out = list(lines)
-        # The first service is always active (profiles aside, it gets no profiles here).
-        first = next(i for i, line in enumerate(out) if re.fullmatch(r"  [a-z]+:", line))
-        out = [line for line in out if not line.startswith("    profiles:")]
-        if kind == "template":
-            out.insert(first + 1, "    labels:\n      broken: " + rng.choice(("pa${ss", "'${SMTP_HOST'")))
-            out.insert(first + 1, "    environment:\n      SMTP_PASSWORD: \"pa${ss\"")
-            out = _drop_duplicate_environment(out, first)
-        elif kind == "required":
-            name = rng.choice(UNSET_NAMES)
-            op = rng.choice((":?", "?"))
-            out.insert(first + 1, f"    environment:\n      SMTP_HOST: ${{{name}{op}set SMTP_HOST}}")
-            out = _drop_duplicate_environment(out, first)
-        elif kind == "duplicate":
-            out.insert(first + 1, "    environment:\n      SMTP_PORT: 587\n      SMTP_PORT: 465")
-            out = _drop_duplicate_environment(out, first)
-        else:
-            out.insert(first + 1, "    env_file: does-not-exist.env")
-            out = [
-                line for i, line in enumerate(out)
-                if not (line.startswith("    env_file") and i > first + 1 and _same_service(out, first, i))
-            ]  # fmt: skip
-        return out
 
     def extends_file(self, scope: Scope) -> list[str]:
         rng = self.rng
@@ -721,73 +744,83 @@ class _Builder:
             self.project.files[rel] = "\n".join(lines) + "\n"
         return ["    extends:", f"      file: {rel}", "      service: mailbase"]
 
-    def include(self, scope: Scope) -> list[str]:
+    def include(self, root: Scope) -> list[str]:
         rng = self.rng
         f = self.features
         folder = rng.choice(("mail", "relay", "stack/mail"))
         name, image = rng.choice(INCLUDED_SERVICES)
-        inc_scope = Scope([], [], list(VAR_NAMES))
-        if rng.random() < 0.6:
+        long_form = rng.random() < 0.5
+        env_file = long_form and rng.random() < 0.4
+        shell = self.shell_scope()
+        # The including project's environment overrides the included one's, so only what
+        # the root and the shell certainly set is certain here.
+        scope = Scope(list(root.nonempty), list(root.defined), list(root.maybe) + list(VAR_NAMES))
+        if not env_file and rng.random() < 0.6:
             f.add("include-dotenv")
-            own = self.dotenv(f"{folder}/.env", Scope([], [], []), allow_bad=False)
-            inc_scope = Scope(own.nonempty, own.defined, own.maybe + list(VAR_NAMES))
+            self.dotenv(f"{folder}/.env", shell, grow=False)
         lines = ["services:", f"  {name}:", f"    image: {image}"]
         if rng.random() < 0.5:
             env_rel = rng.choice(("relay.env", "conf/relay.env"))
-            self.env_file(f"{folder}/{env_rel}", inc_scope)
+            self.env_file(f"{folder}/{env_rel}", scope)
             lines.append(f"    env_file: {env_rel}")
-        lines += self.environment_block("    ", inc_scope, form=rng.choice(("mapping", "list")))
+        lines += self.environment_block("    ", scope, form=rng.choice(("mapping", "list")))
         self.project.files[f"{folder}/compose.yaml"] = "\n".join(lines) + "\n"
-        if rng.random() < 0.5:
+        if not long_form:
             f.add("include-short")
             return ["include:", f"  - {folder}/compose.yaml"]
         f.add("include-long")
         out = ["include:", f"  - path: {folder}/compose.yaml"]
-        if rng.random() < 0.4:
+        if env_file:
             f.add("include-long-env_file")
             env_rel = f"{folder}/override.env"
-            self.dotenv(env_rel, Scope([], [], []), allow_bad=False)
+            self.dotenv(env_rel, shell, grow=False)
             out.append(f"    env_file: {env_rel}")
         if rng.random() < 0.3:
             f.add("include-long-project_directory")
             out.append(f"    project_directory: {folder}")
         return out
 
-    def override_file(self, services: list[str], scope: Scope, *, tagged: bool) -> str:
+    def shell_scope(self) -> Scope:
+        env = self.project.env
+        return Scope([k for k, v in env.items() if v], list(env), list(env))
+
+    def override_file(self, services: list[str], scope: Scope) -> str:
         """An override / extra ``-f`` fragment touching some services."""
         rng = self.rng
         f = self.features
-        lines: list[str] = []
         anchor_lines, env_anchors, _ = self.anchors(scope)
-        lines += anchor_lines
-        lines.append("services:")
+        lines = [*anchor_lines, "services:"]
         for name in rng.sample(services, rng.randint(1, len(services))):
             svc = [f"  {name}:"]
-            roll = rng.random()
-            if tagged and roll < 0.25:
+            roll = rng.random() if name != self.defect_service else 1.0
+            if roll < 0.25:
                 tag = rng.choice(("!reset", "!override"))
                 f.add(f"tag{tag}")
                 if tag == "!reset":
                     svc.append("    environment: !reset " + rng.choice(("{}", "[]", "null", "")))
                 else:
-                    block = self.environment_block("    ", scope, form=rng.choice(("mapping", "list")))
-                    svc.append("    environment: !override")
+                    block = self.environment_block(
+                        "    ", scope, form=rng.choice(("mapping", "list"))
+                    )
+                    svc.append("    environment: !override" + block[0].split(":", 1)[1])
                     svc += block[1:]
-            elif tagged and roll < 0.35:
+            elif roll < 0.35:
                 f.add("tag!reset-key")
                 keys = rng.sample(MAIL_KEYS, 2)
                 svc.append("    environment:")
-                svc.append(f"      {keys[0]}: !reset " + rng.choice(("null", "", "{}")))
+                svc.append(f"      {keys[0]}: !reset" + rng.choice((" null", "", " {}")))
                 svc.append(f"      {keys[1]}: {yaml_scalar(rng, rng.choice(HOSTS), f)}")
-            elif tagged and roll < 0.42:
+            elif roll < 0.42:
                 f.add("tag!reset-env_file")
                 svc.append("    env_file: !reset " + rng.choice(("[]", "null")))
             else:
-                block = self.environment_block("    ", scope, form=rng.choice(("mapping", "list")))
-                svc += self.apply_anchors([f"  {name}:", *block], env_anchors, [])[1:]
-            if rng.random() < 0.25:
+                merge = _merge_ref(rng, env_anchors) if env_anchors and rng.random() < 0.5 else None
+                svc += self.environment_block(
+                    "    ", scope, form=rng.choice(("mapping", "list")), merge=merge
+                )
+            if rng.random() < 0.25 and not any(line.startswith("    env_file") for line in svc):
                 f.add("override-env_file")
-                svc += self.env_file_block("    ", scope, allow_bad=False)
+                svc += self.env_file_block("    ", scope)
             lines += svc
         if rng.random() < 0.2:
             f.add("override-new-service")
@@ -803,53 +836,26 @@ def _merge_ref(rng: random.Random, anchors: list[str]) -> str:
     return "*" + rng.choice(anchors)
 
 
-def _same_service(lines: list[str], start: int, index: int) -> bool:
-    return not any(re.fullmatch(r"  [a-z0-9]+:", line) for line in lines[start + 1 : index + 1])
-
-
-def _drop_duplicate_environment(lines: list[str], first: int) -> list[str]:
-    """Remove the first service's other ``environment:`` block (keys must stay unique)."""
-    out = lines[: first + 2]
-    i = first + 2
-    while i < len(lines):
-        line = lines[i]
-        if _same_service(lines, first, i) and line.startswith("    environment"):
-            i += 1
-            while i < len(lines) and lines[i].startswith("      "):
-                i += 1
-            continue
-        out.append(line)
-        i += 1
-    return out
-
-
 def generate(seed: int) -> GeneratedProject:
     """The project for ``seed``: deterministic, valid unless ``expect_refusal`` says otherwise."""
     b = _Builder(seed)
     rng = b.rng
     project = b.project
-    refuse = rng.random() < 0.12
-    b.shell_env()
-    shell = Scope(
-        [k for k, v in project.env.items() if v],
-        list(project.env),
-        list(project.env),
-    )
-    where_bad = rng.choice(("dotenv", "yaml", "env_file")) if refuse else ""
-    scope = shell
-    if rng.random() < 0.75:
-        scope = b.dotenv(".env", shell, allow_bad=where_bad == "dotenv")
-    elif where_bad == "dotenv":
-        where_bad = "yaml"
-    if where_bad == "env_file":
-        # Put the broken env_file in the first (always active) service via the YAML path.
-        where_bad = "yaml"
+    f = b.features
+    defect_place = rng.choice(("dotenv", "yaml", "env_file")) if rng.random() < 0.12 else None
+    scope = b.shell_env()
+    if rng.random() < 0.75 or defect_place == "dotenv":
+        f.add("project-dotenv")
+        scope = b.dotenv(".env", scope, bad=defect_place == "dotenv")
+    defect = None
+    if defect_place == "yaml":
+        defect = rng.choice(("template", "required", "duplicate", "null-environment"))
+    elif defect_place == "env_file":
+        defect = rng.choice(("missing", "bad"))
     project.profiles_all = rng.random() < 0.85
-    main_text, services = b.main_file(scope, allow_bad=where_bad == "yaml")
-    if not project.profiles_all and project.expect_refusal:
-        project.profiles_all = True
+    main_text, services = b.main_file(scope, defect=defect)
     mode = rng.choices(("discovery", "discovery+override", "explicit"), (25, 40, 35))[0]
-    b.features.add(f"files-{mode}")
+    f.add(f"files-{mode}")
     if mode == "explicit":
         main_name = rng.choice(("compose.yaml", "docker-compose.yml", "mail-stack.yml"))
         project.files[main_name] = main_text
@@ -857,25 +863,31 @@ def generate(seed: int) -> GeneratedProject:
         for _ in range(rng.randint(0, 2)):
             extra = rng.choice(("compose.prod.yaml", "overrides/mail.yaml", "smtp.yml"))
             if extra not in files:
-                b.features.add("files-extra" + ("-subfolder" if "/" in extra else ""))
-                project.files[extra] = b.override_file(services, scope, tagged=True)
+                f.add("files-extra" + ("-subfolder" if "/" in extra else ""))
+                project.files[extra] = b.override_file(services, scope)
                 files.append(extra)
         if rng.random() < 0.3:
-            # An override next to the files that Compose must NOT pick up with -f.
-            b.features.add("files-ignored-override")
+            # An override next to the files, which Compose must NOT pick up under -f.
+            f.add("files-ignored-override")
             project.files["compose.override.yaml"] = "services:\n  ignored:\n    image: nope\n"
         project.compose_files = tuple(files)
-    else:
-        main_name = rng.choice(DISCOVERY_NAMES)
-        project.files[main_name] = main_text
-        if rng.random() < 0.08:
-            # A second candidate name: Compose takes the first in its own order.
-            other = rng.choice([n for n in DISCOVERY_NAMES if n != main_name])
-            b.features.add("files-two-candidates")
-            project.files[other] = main_text
-        if mode == "discovery+override":
-            override = rng.choice(OVERRIDE_NAMES)
-            project.files[override] = b.override_file(services, scope, tagged=True)
+        return project
+    main_name = rng.choice(DISCOVERY_NAMES)
+    project.files[main_name] = main_text
+    if mode == "discovery+override":
+        project.files[rng.choice(OVERRIDE_NAMES)] = b.override_file(services, scope)
+        if rng.random() < 0.1:
+            # A second override candidate: Compose takes the first in its own order.
+            f.add("files-two-override-candidates")
+            other = rng.choice(OVERRIDE_NAMES)
+            project.files.setdefault(other, "services:\n  decoy:\n    image: example/decoy\n")
+    elif rng.random() < 0.1:
+        # A second main candidate: Compose takes the first in its own order.
+        f.add("files-two-candidates")
+        other = rng.choice([n for n in DISCOVERY_NAMES if n != main_name])
+        project.files[other] = (
+            "services:\n  decoy:\n    image: example/decoy\n    environment:\n      DECOY: '1'\n"
+        )
     return project
 
 
