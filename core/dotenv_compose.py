@@ -21,8 +21,9 @@ kept statement for statement so that its quirks survive, each checked against th
 * Quoted values end at the first unescaped matching quote and may span lines. ``\\`` pairs
   with the next character: ``\\<quote>`` becomes the quote, every other pair is kept as
   written. Double-quoted text then has ``\\a \\b \\f \\n \\r \\t \\v \\\\ \\$`` and ``\\0NNN``
-  (exactly three octal digits, at most 255) expanded, ``\\$`` becoming ``$$``; it is then
-  interpolated. Single-quoted text is literal.
+  (exactly three octal digits, at most 255) expanded, ``\\$`` becoming ``$$``; a ``\\0``
+  sequence that is not a valid octal escape loses its ``0`` (``\\08`` gives ``\\8``,
+  ``\\0`` a lone backslash). The text is then interpolated. Single-quoted text is literal.
 * Text after a closing quote starts a new statement: ``A="x" B=y`` defines B, ``A="x"z``
   makes ``z`` a bare key and ``A='x'=y`` defines the empty key as ``y``.
 * Interpolation (unquoted and double-quoted) resolves names through ``lookup`` first, then
@@ -106,7 +107,7 @@ def _unescape(match: re.Match[str]) -> str:
     digits = text[2:]
     if len(digits) == 3 and _OCTAL.fullmatch(digits) and int(digits, 8) <= 0o377:
         return chr(int(digits, 8))
-    return text
+    return "\\" + digits  # Go returns the match after rewriting "\\0" to "\\"
 
 
 def _is_key_char(char: str) -> bool:

@@ -7,6 +7,7 @@ and the other rules still run.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -19,12 +20,17 @@ from mail_lint.instance import AppInstance, LoadedFile
 from mail_lint.model import Location, Setting, Settings, SourceKind
 from mail_lint.pluginhost import PluginHost
 from mail_lint.rules import Finding, Rule, RuleContext, Scope, Severity
-from mail_lint.secrets import Scrubber, is_secret_key
+from mail_lint.secrets import Scrubber, is_secret_key, shape
 from mail_lint.textio import UnreadableError, read_source
 from mail_lint.transport import Transport
 
 if TYPE_CHECKING:
     from mail_lint.compose import ComposeProject, Service
+
+# A `KEY=value` / `KEY: value` / `- KEY=value` line, to find the key of a failing line.
+_KEY_VALUE = re.compile(
+    r"^\s*(?:-\s+)?(?:export\s+)?[\"']?(?P<key>[A-Za-z_][A-Za-z0-9_.\-\[\]]*)[\"']?\s*[=:]\s?(?P<value>.*)$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,15 +124,47 @@ class _Run:
     # -- loading --------------------------------------------------------------------------
 
     def _engine_finding(
-        self, code: str, message: str, location: Location, *, app: str | None = None
+        self,
+        code: str,
+        message: str,
+        location: Location,
+        *,
+        app: str | None = None,
+        key: str | None = None,
     ) -> None:
         rule = self.engine_rules[code]
         self.findings.append(
-            Finding(rule.code, rule.name, rule.severity, message, location, app=app)
+            Finding(rule.code, rule.name, rule.severity, message, location, key=key, app=app)
         )
 
     def _source_error(self, exc: SourceError) -> None:
-        self._engine_finding("ML001", exc.message, exc.location)
+        key, message = self._redact_error(exc)
+        self._engine_finding("ML001", message, exc.location, key=key)
+
+    def _redact_error(self, exc: SourceError) -> tuple[str | None, str]:
+        """The key of the failing line, if any, and the error message with the value of a
+        secret on that line described by its shape (Compose quotes the whole value:
+        ``Invalid template: "pa${ss"``)."""
+        message = exc.message
+        try:
+            lines = read_source(exc.location.path).splitlines()
+        except (SourceError, UnreadableError):
+            return None, message
+        if not 0 < exc.location.line <= len(lines):
+            return None, message
+        match = _KEY_VALUE.match(lines[exc.location.line - 1])
+        if match is None:
+            return None, message
+        key = match.group("key")
+        if not is_secret_key(key, self.secret_keys):
+            return key, message
+        value = match.group("value").strip()
+        for candidate in (value, value.strip("'\""), value.split(" #", 1)[0].strip()):
+            if len(candidate) >= 3 and candidate in message:
+                self.scrub.add(candidate)
+                message = message.replace(f'"{candidate}"', candidate)
+                message = message.replace(candidate, f"<secret {shape(candidate)}>")
+        return key, message
 
     def _unreadable(self, exc: UnreadableError) -> None:
         self.incomplete = True

@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from mail_lint.errors import SourceError
 from mail_lint.model import Location
 
@@ -262,7 +261,9 @@ def _resolve_explicit(tag: str, text: str, location: Location) -> tuple[str, str
         try:
             data = base64.b64decode("".join(text.split()), validate=True)
         except (binascii.Error, ValueError) as exc:
-            raise SourceError(f"!!binary value contains invalid base64 data: {exc}", location) from exc
+            raise SourceError(
+                f"!!binary value contains invalid base64 data: {exc}", location
+            ) from exc
         return BINARY, data.decode("utf-8", errors="replace")
     resolved, canonical = resolve_plain(text) if text else (NULL, None)
     if tag == resolved or (tag == FLOAT and resolved == INT):
@@ -326,7 +327,9 @@ class _Composer:
             message = exc.problem or exc.context or "invalid YAML"
             if exc.context and exc.problem:
                 message = f"{exc.context}: {exc.problem}"
-            raise SourceError(f"YAML syntax error: {message}", Location(self.path, line, column)) from None
+            raise SourceError(
+                f"YAML syntax error: {message}", Location(self.path, line, column)
+            ) from None
         except yaml.YAMLError as exc:
             raise SourceError(f"YAML error: {exc}", Location(self.path, 1, 1)) from None
         finally:
@@ -342,11 +345,13 @@ class _Composer:
                 return root
             node: YNode | None = None
             size = 1
+            where: Location | None = None
             if isinstance(event, yaml.ScalarEvent):
                 node = self._scalar(event)
             elif isinstance(event, yaml.AliasEvent):
                 node = self._alias(event)
                 size = self.sizes.get(id(node), 1)
+                where = _location(self.path, event.start_mark, event.end_mark)
             elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
                 if len(stack) >= MAX_DEPTH:
                     raise SourceError(
@@ -378,7 +383,7 @@ class _Composer:
                     raise SourceError(
                         "document contains excessive aliasing "
                         f"(more than {MAX_EXPANDED_NODES} nodes once aliases are expanded)",
-                        node.location,
+                        where or node.location,
                     )
             else:
                 root = node
@@ -467,7 +472,7 @@ def compose_string(node: YNode, *, what: str = "value") -> str | None:
     validation (``invalid jsonType time.Time``); a mapping or a list is refused too.
     """
     if not isinstance(node, YScalar):
-        raise SourceError(f"{what} must be a string, number, boolean or null", node.location)
+        raise SourceError(f"{what} must be a boolean, null, number or string", node.location)
     if node.tag == TIMESTAMP:
         raise SourceError(f"{what} invalid jsonType time.Time", node.location)
     return node.value

@@ -128,9 +128,17 @@ def oracle_command(
         # ``*`` activates every profile (compose-go cli/options.go; checked against v2.40.3).
         argv += ["--profile", "*"]
     argv += ["config", "--format", "json"]
+    return argv, shell_environment(project_dir, env)
+
+
+def shell_environment(project_dir: Path, env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The whole shell environment of a run: ``env -i PATH=/usr/bin:/bin HOME=<dir>`` + ``env``.
+
+    Both sides get exactly this, so ``$HOME`` or ``$PATH`` in a project means the same to each.
+    """
     environ = {"PATH": "/usr/bin:/bin", "HOME": str(project_dir)}
     environ.update(env or {})
-    return argv, environ
+    return environ
 
 
 def oracle_environment(
@@ -188,7 +196,7 @@ def mail_lint_environment(
     options = ComposeOptions(
         project_dir=project_dir,
         files=tuple(Path(project_dir, file) for file in files),
-        env=dict(env or {}),
+        env=shell_environment(project_dir, env),
         env_files=(),
         profiles=None if profiles_all else (),
     )

@@ -312,10 +312,12 @@ def dotenv_value(rng: random.Random, text: str, features: set[str], *, raw: bool
     # would escape the closing quote.
     if not text.endswith("\\") and "\\'" not in text and ("'" not in text or rng.random() < 0.5):
         styles += ["single"]
-    if "\n" not in text and text[:1] not in {"'", '"'} and not raw:
+    if "\n" not in text and text.lstrip()[:1] not in {"'", '"'} and not raw:
         styles += ["unquoted", "unquoted", "unquoted"]
     if raw:
-        styles = ["unquoted"] if "\n" not in text else ["double"]
+        # ``format: raw`` has no quoting: one line is one value.
+        text = text.replace("\n", " ")
+        styles = ["unquoted"]
     style = rng.choice(styles)
     features.add(f"dotenv-{style}")
     if style == "unquoted":
@@ -427,7 +429,8 @@ class _Builder:
             if rng.random() < 0.1:
                 lines.append("")
         if bad:
-            lines.insert(rng.randint(0, len(lines)), self.bad_dotenv_line("dotenv"))
+            # Last: an unterminated quote would swallow the lines after it.
+            lines.append(self.bad_dotenv_line("dotenv"))
         if rng.random() < 0.05:
             # A lower-case twin: references are case-sensitive.
             lines.append("smtp_lower=lower-case-twin")
@@ -469,7 +472,7 @@ class _Builder:
             if rng.random() < 0.1:
                 lines.append("# comment line")
         if bad:
-            lines.insert(rng.randint(0, len(lines)), self.bad_dotenv_line("env_file"))
+            lines.append(self.bad_dotenv_line("env_file"))
         self.project.files[rel] = "\n".join(lines) + "\n"
 
     # -- service pieces ---------------------------------------------------------------------
@@ -569,6 +572,9 @@ class _Builder:
                 entries.append(f"path: optional-{i}.env\nrequired: false")
                 continue
             raw = i != defect_index and form == "long" and rng.random() < 0.08
+            if raw:
+                # Raw files get names of their own: a file is read one way only.
+                name = "raw-" + name.removeprefix("./").replace("/", "-")
             self.env_file(name, scope, bad=i == defect_index, raw=raw)
             if form != "long":
                 entries.append(name)
@@ -606,7 +612,7 @@ class _Builder:
         blocks: list[list[str]] = []
         if extends:
             blocks.append(extends)
-        if svc_anchors and rng.random() < 0.4:
+        if svc_anchors and defect is None and rng.random() < 0.4:
             ref = _merge_ref(rng, svc_anchors)
             f.add("merge-key-service" + ("-list" if ref.startswith("[") else ""))
             blocks.append([f"    <<: {ref}"])
@@ -700,7 +706,7 @@ class _Builder:
             self.defect_service = names[0]
         for i, (name, image) in enumerate(chosen):
             extends = None
-            if i > 0 and rng.random() < 0.2:
+            if i > 0 and rng.random() < 0.2:  # never the first: it may carry the defect
                 f.add("extends-same-file")
                 base = rng.choice(names[:i])
                 extends = (
@@ -708,7 +714,7 @@ class _Builder:
                     if rng.random() < 0.5
                     else ["    extends:", f"      service: {base}"]
                 )
-            elif rng.random() < 0.15:
+            elif (i > 0 or not defect) and rng.random() < 0.15:
                 f.add("extends-other-file")
                 extends = self.extends_file(scope)
             services += self.service(
@@ -881,7 +887,7 @@ def generate(seed: int) -> GeneratedProject:
             f.add("files-two-override-candidates")
             other = rng.choice(OVERRIDE_NAMES)
             project.files.setdefault(other, "services:\n  decoy:\n    image: example/decoy\n")
-    elif rng.random() < 0.1:
+    elif project.expect_refusal is None and rng.random() < 0.1:
         # A second main candidate: Compose takes the first in its own order.
         f.add("files-two-candidates")
         other = rng.choice([n for n in DISCOVERY_NAMES if n != main_name])

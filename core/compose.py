@@ -1,0 +1,1112 @@
+"""A Docker Compose project, resolved the way Docker Compose v2.40.3 (compose-go v2.9.1) does.
+
+Only what a mail check needs is modelled, but that part follows compose-go step by step
+(``loader/loader.go`` ``loadYamlFile``), per file and per YAML document:
+
+1. parse (:mod:`mail_lint.yamlsource`: anchors, merge keys, duplicate keys) and record
+   ``!reset``/``!override`` paths (``loader/reset.go``);
+2. interpolate every string value, never a key (``interpolation/interpolation.go``), with the
+   project environment; list-form ``environment`` items are interpolated whole;
+3. apply ``extends`` (``loader/extends.go``), then the file's ``!reset``/``!override`` to what
+   earlier files built, then ``include`` (``loader/include.go``);
+4. merge into the model (``override/merge.go``: mappings by key, sequences appended,
+   ``command``/``entrypoint``/``healthcheck.test`` replaced, ``environment``/``env_file``
+   concatenated and de-duplicated, ``override/uncity.go``).
+
+Then relative paths resolve against the project directory, bare ``environment`` entries against
+the project environment (``loader/environment.go``), and each service's container environment is
+built from its ``env_file`` layers and ``environment`` (``types/project.go``
+``WithServicesEnvironmentResolved``). The shell environment is never read: ``ComposeOptions.env``
+stands in for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from mail_lint.dotenv_compose import parse_compose_dotenv
+from mail_lint.errors import SourceError
+from mail_lint.interpolation import interpolate
+from mail_lint.model import DotenvEntry, Location, Setting, Settings, SourceKind, Variable
+from mail_lint.yamlsource import (
+    BOOL,
+    NULL,
+    OVERRIDE,
+    RESET,
+    STR,
+    YMap,
+    YNode,
+    YScalar,
+    YSeq,
+    compose_string,
+    load_yaml_documents,
+)
+
+#: compose-go ``cli/options.go`` DefaultFileNames and DefaultOverrideFileNames.
+COMPOSE_FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+OVERRIDE_FILE_NAMES = (
+    "compose.override.yml",
+    "compose.override.yaml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+)
+
+Lookup = Callable[[str], Variable | None]
+_Path = tuple[str, ...]
+
+# override/merge.go mergeSpecials (the ones that change a service's meaning).
+_REPLACE = {("command",), ("entrypoint",), ("healthcheck", "test")}
+_TO_SEQUENCE = {
+    ("annotations",),
+    ("build", "args"),
+    ("build", "additional_contexts"),
+    ("build", "labels"),
+    ("deploy", "labels"),
+    ("dns",),
+    ("dns_opt",),
+    ("dns_search",),
+    ("labels",),
+    ("label_file",),
+    ("sysctls",),
+    ("tmpfs",),
+}
+_TO_MAPPING = {("depends_on",), ("networks",), ("models",)}
+
+
+@dataclass(frozen=True)
+class ComposeOptions:
+    """What ``docker compose`` would be given on its command line.
+
+    ``project_dir`` is the working directory (``files`` are relative to it). ``env`` stands in
+    for the shell environment. ``env_files`` are ``--env-file`` (they replace the project
+    ``.env``). ``profiles`` ``None`` means ``COMPOSE_PROFILES`` when set, else every profile.
+    """
+
+    project_dir: Path
+    files: tuple[Path, ...] = ()
+    env: Mapping[str, str] = field(default_factory=dict)
+    env_files: tuple[Path, ...] = ()
+    profiles: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class EnvFileRef:
+    """One ``env_file`` entry of a service, its path resolved."""
+
+    path: Path
+    required: bool
+    exists: bool
+    location: Location
+    format: str | None = None
+
+
+@dataclass(frozen=True)
+class Service:
+    """One service of the effective model."""
+
+    name: str
+    location: Location
+    image: Setting | None
+    environment: Settings
+    unset: tuple[Setting, ...]
+    env_files: tuple[EnvFileRef, ...]
+    node: YMap
+    profiles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ComposeProject:
+    """The resolved project."""
+
+    project_dir: Path
+    files: tuple[Path, ...]
+    dotenv: Path | None
+    variables: Settings
+    services: Mapping[str, Service]
+
+
+@dataclass(frozen=True, slots=True)
+class IScalar(YScalar):
+    """A string scalar after interpolation: ``raw`` is the text before it."""
+
+    origin: tuple[Location, ...] = ()
+    missing: tuple[str, ...] = ()
+    from_origin: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EnvItem(IScalar):
+    """One ``environment`` definition (``K: v`` or ``- K=v``); ``value`` ``None`` is unset."""
+
+    key: str = ""
+    key_location: Location | None = None
+    form: str = "map"
+
+    def to_setting(self) -> Setting:
+        """This definition as a :class:`Setting` of kind ``COMPOSE``."""
+        return Setting(
+            key=self.key,
+            value=self.value,
+            location=self.location,
+            kind=SourceKind.COMPOSE,
+            origin=self.origin,
+            raw=self.raw,
+            missing=self.missing,
+            from_origin=self.from_origin,
+        )
+
+
+@dataclass(frozen=True)
+class _FileModel:
+    """One YAML document of one compose file, interpolated, with its reset paths."""
+
+    root: YMap
+    resets: tuple[_Path, ...]
+
+
+@dataclass
+class _Context:
+    """What loading one (possibly included) project needs."""
+
+    project_dir: Path
+    lookup: Lookup
+    variables: Mapping[str, Variable]
+    included: list[Path]
+    cache: dict[tuple[Path, Path, int], tuple[_FileModel, ...]]
+
+
+# --------------------------------------------------------------------------- public entry
+
+
+def load_project(options: ComposeOptions) -> ComposeProject:
+    """Load the project ``docker compose config`` would load; :class:`SourceError` if refused."""
+    cwd = options.project_dir.resolve()
+    cli = {k: Variable(k, v) for k, v in options.env.items()}
+    cli_settings = [Setting(k, v, None, SourceKind.CLI) for k, v in options.env.items()]
+    explicit_env_files = tuple(_absolute(cwd, p) for p in options.env_files)
+    self_config: dict[str, Variable] = dict(cli)
+    cwd_dotenv: tuple[DotenvEntry, ...] = ()
+    if explicit_env_files:
+        cwd_dotenv = _read_env_files(explicit_env_files, cli)
+    elif not options.files and (cwd / ".env").is_file():
+        cwd_dotenv = _read_env_files((cwd / ".env",), cli)
+    for entry in cwd_dotenv:
+        var = entry.to_variable()
+        if var is not None and entry.key not in cli:
+            self_config[entry.key] = var
+    files = _compose_files(options, cwd, self_config)
+    project_dir = files[0].parent
+    dotenv_path: Path | None = None
+    layers: list[DotenvEntry] = []
+    if explicit_env_files:
+        layers = list(cwd_dotenv)
+        dotenv_path = explicit_env_files[-1]
+    else:
+        if (project_dir / ".env").is_file() and (options.files or project_dir != cwd):
+            layers.extend(_read_env_files((project_dir / ".env",), cli))
+            dotenv_path = project_dir / ".env"
+        if not options.files and cwd_dotenv:
+            layers.extend(cwd_dotenv)
+            dotenv_path = cwd / ".env"
+    settings = [e.to_setting(SourceKind.PROJECT_DOTENV) for e in layers if e.value is not None]
+    variables = Settings.from_layers(settings + cli_settings)
+    var_map = _variables(layers, cli)
+    context = _Context(project_dir, var_map.get, var_map, [], {})
+    model = _load_model(files, context)
+    profiles = _active_profiles(options.profiles, var_map)
+    services = _services(model, context, profiles)
+    return ComposeProject(
+        project_dir=project_dir,
+        files=files,
+        dotenv=dotenv_path,
+        variables=variables,
+        services=MappingProxyType(services),
+    )
+
+
+# --------------------------------------------------------------------------- environment
+
+
+def _absolute(base: Path, path: Path) -> Path:
+    return path if path.is_absolute() else base / path
+
+
+def _variables(layers: Iterable[DotenvEntry], cli: Mapping[str, Variable]) -> dict[str, Variable]:
+    """The interpolation environment: ``.env`` values, the (stand-in) shell winning."""
+    out: dict[str, Variable] = {}
+    for entry in layers:
+        var = entry.to_variable()
+        if var is not None:
+            out[entry.key] = var
+    out.update(cli)
+    return out
+
+
+def _read_text(path: Path, location: Location | None = None) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        where = location or Location(path, 1, 1)
+        raise SourceError(f"cannot read {path}: {exc}", where) from None
+
+
+def _read_env_files(paths: Iterable[Path], base: Mapping[str, Variable]) -> tuple[DotenvEntry, ...]:
+    """``dotenv.GetEnvFromFile``: each file sees the environment first, then earlier files."""
+    seen: dict[str, Variable] = {}
+
+    def lookup(name: str) -> Variable | None:
+        return base.get(name) or seen.get(name)
+
+    entries: list[DotenvEntry] = []
+    for path in paths:
+        if not path.is_file():
+            raise SourceError(f"couldn't find env file: {path}", Location(path, 1, 1))
+        for entry in parse_compose_dotenv(_read_text(path), path, lookup=lookup):
+            entries.append(entry)
+            var = entry.to_variable()
+            if var is not None:
+                seen[entry.key] = var
+    return tuple(entries)
+
+
+def _compose_files(
+    options: ComposeOptions, cwd: Path, env: Mapping[str, Variable]
+) -> tuple[Path, ...]:
+    """``-f``, else ``COMPOSE_FILE``, else discovery plus the first override partner."""
+    if options.files:
+        files = tuple(_absolute(cwd, p) for p in options.files)
+    elif (compose_file := env.get("COMPOSE_FILE")) is not None and compose_file.value:
+        separator = env.get("COMPOSE_PATH_SEPARATOR")
+        sep = separator.value if separator is not None and separator.value else ":"
+        files = tuple(_absolute(cwd, Path(p)) for p in compose_file.value.split(sep) if p)
+    else:
+        found = next((cwd / n for n in COMPOSE_FILE_NAMES if (cwd / n).is_file()), None)
+        if found is None:
+            raise SourceError(
+                "no configuration file provided: not found",
+                Location(cwd / COMPOSE_FILE_NAMES[0], 1),
+            )
+        override = next((cwd / n for n in OVERRIDE_FILE_NAMES if (cwd / n).is_file()), None)
+        files = (found,) if override is None else (found, override)
+    for path in files:
+        if not path.is_file():
+            raise SourceError(f"open {path}: no such file or directory", Location(path, 1))
+    return files
+
+
+def _active_profiles(
+    profiles: tuple[str, ...] | None, env: Mapping[str, Variable]
+) -> frozenset[str] | None:
+    """``--profile`` or ``COMPOSE_PROFILES``; ``None`` (all active) when neither is given."""
+    if profiles is not None:
+        return frozenset(profiles)
+    var = env.get("COMPOSE_PROFILES")
+    if var is None or not var.value:
+        return None
+    return frozenset(p.strip() for p in var.value.split(",") if p.strip())
+
+
+# --------------------------------------------------------------------------- per file
+
+
+def _load_model(files: tuple[Path, ...], context: _Context) -> YMap:
+    """``loadYamlModel``: every file and document in turn, merged into one model."""
+    model = YMap((), Location(files[0], 1, 1))
+    for path in files:
+        for doc in _file_models(path, context.project_dir, context):
+            cfg = _apply_extends(doc.root, path, context.project_dir, context, doc.resets)
+            model = _apply_resets(model, doc.resets)
+            cfg = _apply_include(cfg, path, context)
+            model = _merge_map(model, cfg, ())
+    if not model.items:
+        raise SourceError("empty compose file", Location(files[0], 1, 1))
+    return model
+
+
+def _file_models(path: Path, base_dir: Path, context: _Context) -> tuple[_FileModel, ...]:
+    """Parse and interpolate ``path`` once per base directory (relative paths differ)."""
+    cache_key = (path, base_dir, id(context.variables))
+    cached = context.cache.get(cache_key)
+    if cached is not None:
+        return cached
+    models: list[_FileModel] = []
+    for doc in load_yaml_documents(_read_text(path), path):
+        if doc is None:
+            continue
+        if not isinstance(doc, YMap):
+            raise SourceError("top-level object must be a mapping", doc.location)
+        resets: list[_Path] = []
+        root = _strip_resets(doc, (), resets)
+        assert isinstance(root, YMap)
+        root = _interpolate_map(root, (), context.lookup, base_dir)
+        models.append(_FileModel(root, tuple(resets)))
+    result = tuple(models)
+    context.cache[cache_key] = result
+    return result
+
+
+def _strip_resets(node: YNode, path: _Path, resets: list[_Path]) -> YNode | None:
+    """``ResetProcessor.resolveReset``: record ``!reset``/``!override`` paths, drop resets."""
+    if node.tag == RESET:
+        resets.append(path)
+        return None
+    if node.tag == OVERRIDE:
+        resets.append(path)
+    if isinstance(node, YMap):
+        items = []
+        for key, value in node.items:
+            kept = _strip_resets(value, (*path, key.text), resets)
+            if kept is not None:
+                items.append((key, kept))
+        return YMap(tuple(items), node.location, node.tag)
+    if isinstance(node, YSeq):
+        kept_items = (_strip_resets(v, (*path, str(i)), resets) for i, v in enumerate(node.items))
+        return YSeq(tuple(v for v in kept_items if v is not None), node.location, node.tag)
+    return node
+
+
+def _what(path: _Path) -> str:
+    return ".".join(path)
+
+
+def _interpolate_scalar(node: YScalar, path: _Path, lookup: Lookup) -> YScalar:
+    """Interpolate one string value; numbers, booleans and nulls are left alone."""
+    if (
+        node.value is None
+        or node.tag in (BOOL, NULL)
+        or (node.tag.startswith("!!") and node.tag != STR)
+    ):
+        return node
+    if "$" not in node.value:
+        return node
+    result = interpolate(node.value, lookup, location=node.location, what=_what(path))
+    return IScalar(
+        result.value,
+        node.tag,
+        node.style,
+        node.location,
+        node.raw,
+        tuple(result.origin),
+        tuple(result.missing),
+        result.from_origin,
+    )
+
+
+def _interpolate(node: YNode, path: _Path, lookup: Lookup, base_dir: Path) -> YNode:
+    if isinstance(node, YScalar):
+        return _interpolate_scalar(node, path, lookup)
+    if isinstance(node, YSeq):
+        return YSeq(
+            tuple(
+                _interpolate(v, (*path, str(i)), lookup, base_dir) for i, v in enumerate(node.items)
+            ),
+            node.location,
+            node.tag,
+        )
+    return _interpolate_map(node, path, lookup, base_dir)
+
+
+def _interpolate_map(node: YMap, path: _Path, lookup: Lookup, base_dir: Path) -> YMap:
+    """Interpolate values (never keys); normalise a service's ``environment`` and ``env_file``."""
+    items: list[tuple[YScalar, YNode]] = []
+    in_service = len(path) == 2 and path[0] == "services"
+    for key, value in node.items:
+        sub = (*path, key.text)
+        if in_service and key.text == "environment":
+            items.append((key, _environment(value, sub, lookup)))
+            continue
+        new = _interpolate(value, sub, lookup, base_dir)
+        if in_service and key.text == "env_file":
+            new = _env_file_node(new, sub, base_dir)
+        items.append((key, new))
+    return YMap(tuple(items), node.location, node.tag)
+
+
+# --------------------------------------------------------------------------- environment:
+
+
+def _environment(node: YNode, path: _Path, lookup: Lookup) -> YSeq:
+    """``environment`` as a list of :class:`EnvItem` (``types/mapping.go`` DecodeMapstructure)."""
+    if isinstance(node, YMap):
+        return YSeq(
+            tuple(_map_env_item(k, v, path, lookup) for k, v in node.items), node.location, node.tag
+        )
+    if isinstance(node, YSeq):
+        items = [_list_env_item(v, path, lookup) for v in node.items]
+        return YSeq(tuple(i for i in items if i is not None), node.location, node.tag)
+    if node.value is None:
+        return YSeq((), node.location, node.tag)
+    raise SourceError(f"{_what(path)} must be a mapping or a list", node.location)
+
+
+def _map_env_item(key: YScalar, value: YNode, path: _Path, lookup: Lookup) -> EnvItem:
+    sub = (*path, key.text)
+    if isinstance(value, YScalar):
+        value = _interpolate_scalar(value, sub, lookup)
+    text = compose_string(value, what=_what(sub))
+    meta = value if isinstance(value, IScalar) else None
+    assert isinstance(value, YScalar)
+    location = value.location if text is not None or value.raw else key.location
+    return EnvItem(
+        text,
+        value.tag,
+        value.style,
+        location,
+        value.raw if value.raw else None,
+        meta.origin if meta else (),
+        meta.missing if meta else (),
+        meta.from_origin if meta else False,
+        key=key.text,
+        key_location=key.location,
+        form="map",
+    )
+
+
+def _list_env_item(node: YNode, path: _Path, lookup: Lookup) -> EnvItem | None:
+    """``- K=V``: quotes are kept, the key is interpolated too, a bare ``- K`` is unset."""
+    text = compose_string(node, what=_what(path))
+    if text is None:
+        return None
+    assert isinstance(node, YScalar)
+    key_text, eq, value_text = text.partition("=")
+    if "$" in key_text:
+        whole = interpolate(text, lookup, location=node.location, what=_what(path))
+        key_text, eq, value = whole.value.partition("=")
+        origin, missing, from_origin = tuple(whole.origin), tuple(whole.missing), False
+        raw: str | None = value_text if eq else None
+    elif eq:
+        result = interpolate(
+            value_text, lookup, location=node.location, what=_what((*path, key_text))
+        )
+        value = result.value
+        origin, missing = tuple(result.origin), tuple(result.missing)
+        from_origin, raw = result.from_origin, value_text
+    else:
+        value, origin, missing, from_origin, raw = "", (), (), False, None
+    if key_text and key_text[-1].isspace():
+        raise SourceError(
+            f"environment variable {key_text} is declared with a trailing space", node.location
+        )
+    location = node.location
+    single_line = node.location.line == node.location.end_line
+    if (
+        eq
+        and raw is not None
+        and "$" not in key_text
+        and node.style in ("", "'", '"')
+        and single_line
+    ):
+        offset = len(key_text) + 1 + (1 if node.style else 0)
+        location = Location(
+            location.path,
+            location.line,
+            location.column + offset,
+            location.end_line,
+            location.end_column,
+        )
+    return EnvItem(
+        value if eq else None,
+        STR if eq else NULL,
+        node.style,
+        location,
+        raw,
+        origin,
+        missing,
+        from_origin,
+        key=key_text,
+        key_location=node.location,
+        form="list",
+    )
+
+
+# --------------------------------------------------------------------------- env_file:
+
+
+def _env_file_node(node: YNode, path: _Path, base_dir: Path) -> YSeq:
+    """``transform/envfile.go``: a string or list of strings/``{path, required, format}``,
+    each made a mapping with an absolute ``path`` (``paths/resolve.go``)."""
+    entries: tuple[YNode, ...]
+    if isinstance(node, YScalar):
+        if node.value is None:
+            return YSeq((), node.location)
+        entries = (node,)
+    elif isinstance(node, YSeq):
+        entries = node.items
+    else:
+        raise SourceError(f"{_what(path)}: invalid type for env_file", node.location)
+    out: list[YNode] = []
+    for entry in entries:
+        if isinstance(entry, YScalar) and entry.value is not None:
+            key = YScalar("path", STR, "", entry.location)
+            out.append(YMap(((key, _resolved_path(entry, base_dir)),), entry.location))
+        elif isinstance(entry, YMap) and isinstance(entry.get("path"), YScalar):
+            path_node = entry.get("path")
+            assert isinstance(path_node, YScalar)
+            items = tuple(
+                (k, _resolved_path(path_node, base_dir) if k.text == "path" else v)
+                for k, v in entry.items
+            )
+            out.append(YMap(items, entry.location, entry.tag))
+        else:
+            raise SourceError(f"{_what(path)}: invalid env_file entry", entry.location)
+    return YSeq(tuple(out), node.location, node.tag)
+
+
+def _resolved_path(node: YScalar, base_dir: Path) -> YScalar:
+    text = node.value or ""
+    resolved = Path(text).expanduser() if text.startswith("~") else Path(text)
+    absolute = resolved if resolved.is_absolute() else base_dir / resolved
+    if isinstance(node, IScalar):
+        return IScalar(
+            str(absolute),
+            node.tag,
+            node.style,
+            node.location,
+            node.raw,
+            node.origin,
+            node.missing,
+            node.from_origin,
+        )
+    return YScalar(str(absolute), node.tag, node.style, node.location, node.raw)
+
+
+# --------------------------------------------------------------------------- merge
+
+
+def _service_subpath(path: _Path) -> _Path | None:
+    """The part of ``path`` below ``services.<name>`` (``None`` outside a service)."""
+    return path[2:] if len(path) > 2 and path[0] == "services" else None
+
+
+def _merge(base: YNode, over: YNode, path: _Path) -> YNode:
+    """``override/merge.go`` ``mergeYaml`` for two values at ``path`` (specials first)."""
+    sub = _service_subpath(path)
+    if sub in _REPLACE:
+        return over
+    if sub in (("environment",), ("env_file",)):
+        return _concat(base, over)  # both already normalised to lists
+    if sub in _TO_MAPPING:
+        return _merge_map(_to_mapping(base), _to_mapping(over), path)
+    if sub in _TO_SEQUENCE:
+        return _concat(_to_sequence(base), _to_sequence(over))
+    if sub == ("build",):
+        return _merge_map(_build_map(base), _build_map(over), path)
+    if isinstance(over, YScalar) and over.value is None and over.tag == NULL:
+        return base
+    if isinstance(base, YMap):
+        if not isinstance(over, YMap):
+            raise SourceError(f"cannot override {_what(path)}", over.location)
+        if sub == ("logging",):
+            driver_b, driver_o = base.get("driver"), over.get("driver")
+            if driver_b and driver_o and _plain(driver_b) != _plain(driver_o):
+                return over
+        return _merge_map(base, over, path)
+    if isinstance(base, YSeq):
+        if not isinstance(over, YSeq):
+            raise SourceError(f"cannot override {_what(path)}", over.location)
+        return _concat(base, over)
+    return over
+
+
+def _merge_map(base: YMap, over: YMap, path: _Path) -> YMap:
+    """``mergeMappings``: keys of ``over`` merged into ``base`` (base key nodes kept)."""
+    items = list(base.items)
+    index = {k.text: i for i, (k, _) in enumerate(items)}
+    for key, value in over.items:
+        i = index.get(key.text)
+        if i is None:
+            index[key.text] = len(items)
+            items.append((key, value))
+        else:
+            items[i] = (items[i][0], _merge(items[i][1], value, (*path, key.text)))
+    return YMap(tuple(items), base.location, base.tag)
+
+
+def _concat(base: YNode, over: YNode) -> YSeq:
+    first = base.items if isinstance(base, YSeq) else ()
+    second = over.items if isinstance(over, YSeq) else ()
+    location = base.location if isinstance(base, YSeq) else over.location
+    return YSeq(first + second, location)
+
+
+def _build_map(node: YNode) -> YMap:
+    if isinstance(node, YMap):
+        return node
+    key = YScalar("context", STR, "", node.location)
+    return YMap(((key, node),), node.location)
+
+
+def _to_sequence(node: YNode) -> YSeq:
+    """``convertIntoSequence``: a mapping becomes sorted ``k=v`` strings."""
+    if isinstance(node, YSeq):
+        return node
+    if isinstance(node, YScalar):
+        return YSeq((node,), node.location) if node.value is not None else YSeq((), node.location)
+    items: list[YScalar] = []
+    for key, value in node.items:
+        text = compose_string(value) if isinstance(value, YScalar) else None
+        entry = key.text if text is None else f"{key.text}={text}"
+        items.append(YScalar(entry, STR, "", value.location, None))
+    items.sort(key=lambda s: s.text)
+    return YSeq(tuple(items), node.location)
+
+
+def _to_mapping(node: YNode) -> YMap:
+    """``convertIntoMapping``: a list of names becomes a mapping of names to null."""
+    if isinstance(node, YMap):
+        return node
+    if isinstance(node, YSeq):
+        items = tuple(
+            (YScalar(v.text, STR, v.style, v.location, v.raw), YScalar(None, NULL, "", v.location))
+            for v in node.items
+            if isinstance(v, YScalar)
+        )
+        return YMap(items, node.location)
+    return YMap((), node.location)
+
+
+def _plain(node: YNode) -> object:
+    """A location-free value for equality (``reflect.DeepEqual`` in ``importResource``)."""
+    if isinstance(node, YScalar):
+        if isinstance(node, EnvItem):
+            return (node.key, node.value)
+        return node.value
+    if isinstance(node, YSeq):
+        return tuple(_plain(v) for v in node.items)
+    return tuple(sorted((k.text, repr(_plain(v))) for k, v in node.items))
+
+
+def _delete_path(node: YNode, path: _Path) -> YNode:
+    """``ResetProcessor.Apply``: remove the value at ``path`` (mapping keys only)."""
+    if not path or not isinstance(node, YMap) or path[0] not in node:
+        return node
+    if len(path) == 1:
+        return YMap(
+            tuple((k, v) for k, v in node.items if k.text != path[0]), node.location, node.tag
+        )
+    items = tuple((k, _delete_path(v, path[1:]) if k.text == path[0] else v) for k, v in node.items)
+    return YMap(items, node.location, node.tag)
+
+
+def _apply_resets(model: YMap, resets: Iterable[_Path]) -> YMap:
+    for path in resets:
+        node = _delete_path(model, path)
+        assert isinstance(node, YMap)
+        model = node
+    return model
+
+
+# --------------------------------------------------------------------------- extends
+
+
+def _services_map(root: YMap) -> YMap | None:
+    services = root.get("services")
+    if services is None or (isinstance(services, YScalar) and services.value is None):
+        return None
+    if not isinstance(services, YMap):
+        raise SourceError("services must be a mapping", services.location)
+    return services
+
+
+def _apply_extends(
+    root: YMap, path: Path, base_dir: Path, context: _Context, resets: tuple[_Path, ...]
+) -> YMap:
+    """``loader/extends.go`` ``ApplyExtends`` on one file's services."""
+    services = _services_map(root)
+    if services is None:
+        return root
+    resolved: dict[str, YNode] = {k.text: v for k, v in services.items}
+    for key, _ in services.items:
+        _extend(key.text, resolved, path, base_dir, context, [], resets)
+    items = tuple((k, resolved[k.text]) for k, _ in services.items)
+    new_services = YMap(items, services.location, services.tag)
+    return YMap(
+        tuple((k, new_services if k.text == "services" else v) for k, v in root.items),
+        root.location,
+        root.tag,
+    )
+
+
+def _extend(
+    name: str,
+    services: dict[str, YNode],
+    path: Path,
+    base_dir: Path,
+    context: _Context,
+    chain: list[tuple[Path, str]],
+    post: tuple[_Path, ...],
+) -> YNode | None:
+    """``applyServiceExtends``: the service merged onto what it extends, recursively."""
+    service = services.get(name)
+    if service is None or (isinstance(service, YScalar) and service.value is None):
+        return None
+    if not isinstance(service, YMap):
+        raise SourceError(f"services.{name} must be a mapping", service.location)
+    extends = service.get("extends")
+    if extends is None:
+        return service
+    ref, file_node = _extends_target(name, extends)
+    ref_services, ref_path, ref_dir = services, path, base_dir
+    ref_post: tuple[_Path, ...] = ()
+    if file_node is not None:
+        ref_path = _absolute(base_dir, Path(file_node.text)).resolve()
+        if not ref_path.is_file():
+            raise SourceError(f"open {ref_path}: no such file or directory", file_node.location)
+        ref_dir = ref_path.parent
+        docs = _file_models(ref_path, ref_dir, context)
+        ref_map = _services_map(docs[-1].root) if docs else None
+        if ref_map is None:
+            raise SourceError(
+                f'cannot extend service "{name}" in {ref_path}: no services section',
+                file_node.location,
+            )
+        ref_services = {k.text: v for k, v in ref_map.items}
+        ref_post = docs[-1].resets
+        if ref not in ref_services:
+            raise SourceError(
+                f'cannot extend service "{name}" in {path}: service "{ref}" not found in '
+                f"{file_node.text}",
+                extends.location,
+            )
+    elif ref not in services:
+        raise SourceError(
+            f'cannot extend service "{name}" in {path}: service "{ref}" not found',
+            extends.location,
+        )
+    if (path, name) in chain:
+        lines = [f"  {chain[0][1]} in {chain[0][0]}"]
+        lines += [f"  extends {s} in {f}" for f, s in [*chain[1:], (path, name)]]
+        raise SourceError("Circular reference:\n" + "\n".join(lines), extends.location)
+    chain = [*chain, (path, name)]
+    base = _extend(ref, ref_services, ref_path, ref_dir, context, chain, ref_post)
+    if base is None:
+        return service
+    for reset in post:
+        if reset[:2] == ("services", name):
+            base = _delete_path(base, reset[2:])
+    merged = _merge(base, service, ("services", "x"))
+    assert isinstance(merged, YMap)
+    merged = YMap(tuple((k, v) for k, v in merged.items if k.text != "extends"), merged.location)
+    services[name] = merged
+    return merged
+
+
+def _extends_target(name: str, extends: YNode) -> tuple[str, YScalar | None]:
+    if isinstance(extends, YScalar) and extends.value is not None:
+        return extends.value, None
+    if isinstance(extends, YMap):
+        service = extends.get("service")
+        if not isinstance(service, YScalar) or service.value is None:
+            raise SourceError(f"extends.{name}.service is required", extends.location)
+        file_node = extends.get("file")
+        if file_node is not None and not isinstance(file_node, YScalar):
+            raise SourceError(f"services.{name}.extends.file must be a string", file_node.location)
+        return service.value, file_node if file_node is None or file_node.value else None
+    raise SourceError(f"services.{name}.extends must be a string or a mapping", extends.location)
+
+
+# --------------------------------------------------------------------------- include
+
+
+def _apply_include(root: YMap, path: Path, context: _Context) -> YMap:
+    """``loader/include.go`` ``ApplyInclude``: import each included project's services."""
+    include = root.get("include")
+    if include is None:
+        return root
+    if not isinstance(include, YSeq):
+        raise SourceError("`include` must be a list", include.location)
+    services = _services_map(root)
+    imported: dict[str, tuple[YScalar, YNode]] = {}
+    if services is not None:
+        imported = {k.text: (k, v) for k, v in services.items}
+    for entry in include.items:
+        for key, node in _include_entry(entry, path, context):
+            existing = imported.get(key.text)
+            if existing is not None:
+                if _plain(existing[1]) == _plain(node):
+                    continue
+                raise SourceError(
+                    f"services.{key.text} conflicts with imported resource", existing[0].location
+                )
+            imported[key.text] = (key, node)
+    services_key = root.key("services") or YScalar("services", STR, "", root.location)
+    new_services = YMap(tuple(imported.values()), services.location if services else root.location)
+    items = [(k, v) for k, v in root.items if k.text not in ("include", "services")]
+    items.append((services_key, new_services))
+    return YMap(tuple(items), root.location, root.tag)
+
+
+def _include_entry(
+    entry: YNode, path: Path, context: _Context
+) -> tuple[tuple[YScalar, YNode], ...]:
+    """Load one ``include`` entry as its own project (own directory, own ``.env``)."""
+    paths: tuple[YNode, ...]
+    if isinstance(entry, YScalar):
+        paths, project_dir_node, env_node = (entry,), None, None
+    elif isinstance(entry, YMap):
+        path_node = entry.get("path")
+        paths = (
+            path_node.items if isinstance(path_node, YSeq) else (path_node,) if path_node else ()
+        )
+        project_dir_node, env_node = entry.get("project_directory"), entry.get("env_file")
+    else:
+        raise SourceError("invalid include entry", entry.location)
+    files: list[Path] = []
+    for node in paths:
+        if not isinstance(node, YScalar) or not node.value:
+            raise SourceError("include path must be a string", entry.location)
+        files.append(_absolute(context.project_dir, Path(node.value)).resolve())
+        if not files[-1].is_file():
+            raise SourceError(f"open {files[-1]}: no such file or directory", node.location)
+    if not files:
+        raise SourceError("include entry without a path", entry.location)
+    if files[0] in context.included or files[0] == path.resolve():
+        chain = [*context.included, path.resolve(), files[0]]
+        raise SourceError(
+            "include cycle detected:\n"
+            + f"{chain[0]}\n include "
+            + "\n include ".join(map(str, chain[1:])),
+            entry.location,
+        )
+    project_dir = files[0].parent
+    if isinstance(project_dir_node, YScalar) and project_dir_node.value:
+        project_dir = _absolute(context.project_dir, Path(project_dir_node.value)).resolve()
+    env_paths: tuple[Path, ...] = ()
+    if isinstance(env_node, YScalar) and env_node.value:
+        env_paths = (_absolute(context.project_dir, Path(env_node.value)),)
+    elif isinstance(env_node, YSeq):
+        env_paths = tuple(
+            _absolute(context.project_dir, Path(n.text))
+            for n in env_node.items
+            if isinstance(n, YScalar)
+        )
+    elif (project_dir / ".env").is_file():
+        env_paths = (project_dir / ".env",)
+    entries = _read_env_files(env_paths, context.variables) if env_paths else ()
+    variables = dict(_variables(entries, {}))
+    variables.update(context.variables)
+    sub = _Context(
+        project_dir, variables.get, variables, [*context.included, path.resolve()], context.cache
+    )
+    model = _load_model(tuple(files), sub)
+    services = _services_map(model)
+    if services is None:
+        return ()
+    return tuple((k, _resolve_list_env(v, variables)) for k, v in services.items)
+
+
+def _resolve_list_env(service: YNode, variables: Mapping[str, Variable]) -> YNode:
+    """``loader/environment.go``: a bare list ``- K`` takes ``K`` from this project's env."""
+    if not isinstance(service, YMap):
+        return service
+    env = service.get("environment")
+    if not isinstance(env, YSeq):
+        return service
+    items = tuple(
+        _resolved_item(i, variables) if isinstance(i, EnvItem) and i.form == "list" else i
+        for i in env.items
+    )
+    new_env = YSeq(items, env.location, env.tag)
+    return YMap(
+        tuple((k, new_env if k.text == "environment" else v) for k, v in service.items),
+        service.location,
+        service.tag,
+    )
+
+
+def _resolved_item(item: EnvItem, variables: Mapping[str, Variable]) -> EnvItem:
+    if item.value is not None:
+        return item
+    var = variables.get(item.key)
+    if var is None:
+        return item
+    return EnvItem(
+        var.value,
+        STR,
+        item.style,
+        item.location,
+        item.raw,
+        (var.location, *var.origin) if var.location else var.origin,
+        (),
+        var.location is not None,
+        key=item.key,
+        key_location=item.key_location,
+        form=item.form,
+    )
+
+
+# --------------------------------------------------------------------------- services
+
+
+def _services(
+    model: YMap, context: _Context, profiles: frozenset[str] | None
+) -> dict[str, Service]:
+    services = _services_map(model)
+    out: dict[str, Service] = {}
+    if services is None:
+        return out
+    for key, node in services.items:
+        if isinstance(node, YScalar) and node.value is None:
+            node = YMap((), key.location)
+        if not isinstance(node, YMap):
+            raise SourceError(f"services.{key.text} must be a mapping", node.location)
+        service_profiles = _strings(node.get("profiles"))
+        if not _active(service_profiles, profiles):
+            continue
+        out[key.text] = _service(key, node, context, service_profiles)
+    return out
+
+
+def _active(service_profiles: tuple[str, ...], active: frozenset[str] | None) -> bool:
+    """``types/project.go`` ``WithProfiles``: no profiles, ``*``, or a shared profile."""
+    if not service_profiles or active is None or "*" in active:
+        return True
+    return any(p in active for p in service_profiles)
+
+
+def _strings(node: YNode | None) -> tuple[str, ...]:
+    if isinstance(node, YSeq):
+        return tuple(v.text for v in node.items if isinstance(v, YScalar))
+    if isinstance(node, YScalar) and node.value is not None:
+        return (node.value,)
+    return ()
+
+
+def _service(key: YScalar, node: YMap, context: _Context, profiles: tuple[str, ...]) -> Service:
+    node = _resolve_list_env(node, context.variables)
+    env_node = node.get("environment")
+    items = (
+        [i for i in env_node.items if isinstance(i, EnvItem)] if isinstance(env_node, YSeq) else []
+    )
+    items = [_resolved_item(i, context.variables) for i in items]
+    declared = {i.key: i for i in items}  # the last definition of each key wins (uncity.go)
+    env_files = _env_file_refs(node.get("env_file"))
+    file_layers = _env_file_layers(env_files, declared, context.variables)
+    layers = file_layers + [i.to_setting() for i in items]
+    environment = Settings.from_layers(layers)
+    unset = tuple(s for s in environment.values() if s.value is None)
+    deduped = (
+        YSeq(tuple(declared.values()), env_node.location) if isinstance(env_node, YSeq) else None
+    )
+    if deduped is not None:
+        node = YMap(
+            tuple((k, deduped if k.text == "environment" else v) for k, v in node.items),
+            node.location,
+            node.tag,
+        )
+    return Service(
+        name=key.text,
+        location=key.location,
+        image=_image(node.get("image")),
+        environment=environment,
+        unset=unset,
+        env_files=env_files,
+        node=node,
+        profiles=profiles,
+    )
+
+
+def _image(node: YNode | None) -> Setting | None:
+    if not isinstance(node, YScalar) or node.value is None:
+        return None
+    meta = node if isinstance(node, IScalar) else None
+    return Setting(
+        key="image",
+        value=node.value,
+        location=node.location,
+        kind=SourceKind.COMPOSE,
+        origin=meta.origin if meta else (),
+        raw=node.raw,
+        missing=meta.missing if meta else (),
+        from_origin=meta.from_origin if meta else False,
+    )
+
+
+def _env_file_refs(node: YNode | None) -> tuple[EnvFileRef, ...]:
+    """The service's ``env_file`` entries, de-duplicated by path (``envFileIndexer``)."""
+    if not isinstance(node, YSeq):
+        return ()
+    refs: dict[Path, EnvFileRef] = {}
+    for entry in node.items:
+        if not isinstance(entry, YMap):
+            continue
+        path_node = entry.get("path")
+        if not isinstance(path_node, YScalar) or path_node.value is None:
+            continue
+        path = Path(path_node.value)
+        required_node = entry.get("required")
+        required = not (
+            isinstance(required_node, YScalar) and (required_node.value or "").lower() == "false"
+        )
+        format_node = entry.get("format")
+        fmt = format_node.value if isinstance(format_node, YScalar) else None
+        if fmt not in (None, "raw", ".env"):
+            raise SourceError(f'unsupported env_file format "{fmt}"', format_node.location)  # type: ignore[union-attr]
+        ref = EnvFileRef(path, required, path.is_file(), path_node.location, fmt)
+        refs[path] = ref  # keeps the first position, takes the last definition
+    return tuple(refs.values())
+
+
+def _env_file_layers(
+    refs: tuple[EnvFileRef, ...],
+    declared: Mapping[str, EnvItem],
+    variables: Mapping[str, Variable],
+) -> list[Setting]:
+    """Each env_file's entries (``types/project.go`` ``WithServicesEnvironmentResolved``).
+
+    Values interpolate from the project env, then the service's ``environment:``, then what
+    earlier files (and lines) set.
+    """
+    own = {
+        k: Variable(k, i.value, i.location, i.origin)
+        for k, i in declared.items()
+        if i.value is not None
+    }
+    earlier: dict[str, Variable] = {}
+    layers: list[Setting] = []
+    for ref in refs:
+        if not ref.exists:
+            if ref.required:
+                raise SourceError(f"env file {ref.path} not found", ref.location)
+            continue
+        text = _read_text(ref.path, ref.location)
+        for entry in _parse_env_file(text, ref, (variables, own), earlier):
+            if entry.value is None:
+                continue
+            layers.append(entry.to_setting(SourceKind.ENV_FILE))
+            var = entry.to_variable()
+            if var is not None:
+                earlier[entry.key] = var
+    return layers
+
+
+def _parse_env_file(
+    text: str,
+    ref: EnvFileRef,
+    scopes: tuple[Mapping[str, Variable], ...],
+    earlier: Mapping[str, Variable],
+) -> tuple[DotenvEntry, ...]:
+    """Parse one env_file the way ``loadEnvFile`` does.
+
+    compose-go looks a name up in the project env, then the service's ``environment:``, then
+    in the map being filled: the file's earlier lines *and* what earlier env_files set. The
+    dotenv parser consults its ``lookup`` before its own earlier lines, so earlier files are
+    only offered, in a second pass, for names the first pass found nowhere.
+    """
+
+    def first(name: str) -> Variable | None:
+        return next((s[name] for s in scopes if name in s), None)
+
+    raw = ref.format == "raw"
+    entries = parse_compose_dotenv(text, ref.path, lookup=first, raw=raw)
+    wanted = {m for e in entries for m in e.missing if m in earlier}
+    if raw or not wanted:
+        return entries
+
+    def second(name: str) -> Variable | None:
+        return first(name) or (earlier.get(name) if name in wanted else None)
+
+    return parse_compose_dotenv(text, ref.path, lookup=second, raw=raw)
