@@ -147,16 +147,17 @@ def _options(args: argparse.Namespace, host: PluginHost, here: Path) -> RunOptio
     if args.app is not None and host.app(args.app) is None:
         names = ", ".join(a.name for a in host.apps())
         raise UsageError(f"--app {args.app!r}: unknown app (known: {names})")
-    for path in [*args.compose_files, *args.env_files]:
-        if not path.exists():
+    for path in [*args.paths, *args.compose_files, *args.env_files]:
+        if not (here / path).exists() and not (here / path).is_symlink():
             raise UsageError(f"{path}: no such file or directory")
-    paths = tuple(args.paths) if args.paths else (() if args.compose_files else (here,))
+    paths = tuple(args.paths) if args.paths else (() if args.compose_files else (Path("."),))
+    # Relative paths are the user's, relative to the working directory we were given.
     return RunOptions(
-        paths=paths,
-        compose_files=tuple(args.compose_files),
-        project_dir=args.project_directory,
+        paths=tuple(here / p for p in paths),
+        compose_files=tuple(here / p for p in args.compose_files),
+        project_dir=here / args.project_directory if args.project_directory else None,
         env=env,
-        env_files=tuple(args.env_files),
+        env_files=tuple(here / p for p in args.env_files),
         profiles=tuple(args.profiles) if args.profiles else None,
         app=args.app,
     )

@@ -29,6 +29,7 @@ from types import MappingProxyType
 
 from mail_lint.dotenv_compose import parse_compose_dotenv
 from mail_lint.errors import SourceError
+from mail_lint.textio import read_source
 from mail_lint.interpolation import interpolate
 from mail_lint.model import DotenvEntry, Location, Setting, Settings, SourceKind, Variable
 from mail_lint.yamlsource import (
@@ -246,11 +247,10 @@ def _variables(layers: Iterable[DotenvEntry], cli: Mapping[str, Variable]) -> di
 
 
 def _read_text(path: Path, location: Location | None = None) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        where = location or Location(path, 1, 1)
-        raise SourceError(f"cannot read {path}: {exc}", where) from None
+    """The file's text (``textio.read_source``: a file that cannot be read at all raises
+    ``UnreadableError``, which the engine reports as ``ML002``; bad encoding is a
+    ``SourceError`` at its line)."""
+    return read_source(path)
 
 
 def _read_env_files(paths: Iterable[Path], base: Mapping[str, Variable]) -> tuple[DotenvEntry, ...]:

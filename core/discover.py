@@ -118,5 +118,7 @@ def _small(path: Path) -> bool:
 
 def _walk(root: Path) -> Iterable[tuple[Path, list[str]]]:
     for folder, dirs, names in os.walk(root, followlinks=False):
+        # A folder named like a Compose file is reported (Compose would fail on it).
+        odd = [d for d in dirs if is_compose_name(d)]
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
-        yield Path(folder), sorted(names)
+        yield Path(folder), sorted(names + odd)

@@ -86,9 +86,10 @@ _OPERATOR = re.compile(r":\+|\+|:-|-")
 #: ``String.prototype.replace`` replacement patterns (no capture groups: ``$1`` is literal).
 _SUBSTITUTION = re.compile(r"\$([$&`'])")
 
-#: Node would loop forever (or run out of memory); refuse instead.
-_MAX_STEPS = 10_000
-_MAX_LENGTH = 1 << 20
+#: Past this many substitutions in one value (each step replaces one reference; no real value
+#: has a thousand) or this much text, Node would loop until it runs out of memory: refuse.
+_MAX_STEPS = 1_000
+_MAX_LENGTH = 1 << 16
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from mail_lint.apps import AppSpec, DotenvDialect, FileFormat, ImageRef, SettingsFile, Version
-from mail_lint.discover import ComposeTarget, FileTarget, plan
+from mail_lint.discover import COMPOSE_NAMES, OVERRIDE_NAMES, ComposeTarget, FileTarget, plan
 from mail_lint.errors import PluginCrashError, SourceError
 from mail_lint.instance import AppInstance, LoadedFile
 from mail_lint.model import Location, Setting, Settings, SourceKind
@@ -27,6 +27,7 @@ from mail_lint.transport import Transport
 if TYPE_CHECKING:
     from mail_lint.compose import ComposeProject, Service
 
+_QUOTED = re.compile(r"([\"'])(.*?)(?:\1|$)")
 # A `KEY=value` / `KEY: value` / `- KEY=value` line, to find the key of a failing line.
 _KEY_VALUE = re.compile(
     r"^\s*(?:-\s+)?(?:export\s+)?[\"']?(?P<key>[A-Za-z_][A-Za-z0-9_.\-\[\]]*)[\"']?\s*[=:]\s?(?P<value>.*)$"
@@ -159,19 +160,28 @@ class _Run:
         if not is_secret_key(key, self.secret_keys):
             return key, message
         value = match.group("value").strip()
-        for candidate in (value, value.strip("'\""), value.split(" #", 1)[0].strip()):
-            if len(candidate) >= 3 and candidate in message:
-                self.scrub.add(candidate)
-                message = message.replace(f'"{candidate}"', candidate)
-                message = message.replace(candidate, f"<secret {shape(candidate)}>")
+        candidates = {value, value.strip("'\""), value.split(" #", 1)[0].strip()}
+        candidates = {c for c in candidates if len(c) >= 3}
+
+        def hide(quoted: re.Match[str]) -> str:
+            inner = quoted.group(2)
+            if any(c in inner or inner in c for c in candidates if len(inner) >= 3):
+                return f"<secret {shape(inner)}>"
+            return quoted.group(0)
+
+        # Messages quote the value ("Invalid template: \"pa${ss\""): hide quoted text only.
+        message = _QUOTED.sub(hide, message)
         return key, message
 
     def _unreadable(self, exc: UnreadableError) -> None:
         self.incomplete = True
-        self._engine_finding("ML002", f"cannot read {exc.path}: {exc.reason}", Location(exc.path, 1, 1))
+        self._engine_finding("ML002", f"cannot read this file: {exc.reason}", Location(exc.path, 1, 1))
 
     def _project_instances(self, target: ComposeTarget) -> list[AppInstance]:
         from mail_lint.compose import ComposeOptions, load_project
+
+        if not target.files and not self._has_compose_file(target.project_dir):
+            return []
 
         options = ComposeOptions(
             project_dir=target.project_dir,
@@ -201,6 +211,19 @@ class _Run:
             app = self._detect_service(service)
             if app is not None:
                 found.append(self._service_instance(app, project, service))
+        return found
+
+    def _has_compose_file(self, folder: Path) -> bool:
+        """Whether Compose would find a file in ``folder``; report compose-named entries
+        that are not files (a folder named ``docker-compose.yml``)."""
+        found = False
+        for name in (*COMPOSE_NAMES, *OVERRIDE_NAMES):
+            path = folder / name
+            if path.is_file():
+                found = True
+            elif path.exists():
+                self._unreadable(UnreadableError(path, "is a directory, not a file"
+                                                 if path.is_dir() else "is not a regular file"))
         return found
 
     def _detect_service(self, service: Service) -> AppSpec | None:

@@ -18,7 +18,7 @@ from mail_lint.apps import format_version
 from mail_lint.engine import InstanceReport, RunResult
 from mail_lint.model import Location, Setting, Settings
 from mail_lint.rules import Finding, Severity
-from mail_lint.secrets import MASK, is_secret_key, redact_url, shape
+from mail_lint.secrets import MASK, is_secret_key, redact_url
 from mail_lint.transport import Field, Transport
 
 JSON_VERSION = 1
@@ -154,9 +154,10 @@ class Redactor:
         """The value as ``inspect`` may print it."""
         if value is None or self._show:
             return value
-        if is_secret_key(key, self._keys):
-            return f"{MASK} {shape(value)}" if len(value) < 12 else f"{MASK} ({len(value)} chars)"
-        return redact_url(value)
+        masked_url = redact_url(value)
+        if is_secret_key(key, self._keys) and masked_url == value:
+            return f"{MASK} ({len(value)} chars)"
+        return masked_url
 
 
 def _setting_json(setting: Setting, show: PathStyle, redact: Redactor) -> dict[str, Any]:

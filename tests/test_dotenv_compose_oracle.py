@@ -40,6 +40,7 @@ WORKERS = 8
 
 #: The shell environment every oracle call runs with (``env -i`` plus these).
 SHELL = {"SH": "shell value", "SH_EMPTY": "", "SH_DOLLAR": "a$B${C}", "sh_low": "low"}
+_WARNED = re.compile(r'The \\"(.*?)\\" variable is not set')
 _FAILED_FILE = re.compile(r"(?:failed to read|failed to parse env_file) (\S+): ")
 
 
@@ -231,6 +232,7 @@ class Case:
     raw: bool
     values: dict[str, str] | None
     error: str | None
+    missing: tuple[str, ...] = ()
 
 
 def _lookup(environment: dict[str, str]) -> Callable[[str], Variable | None]:
@@ -247,7 +249,8 @@ def _ours(name: str, text: str, raw: bool, environment: dict[str, str]) -> Case:
     except SourceError as exc:
         return Case(name, text, raw, None, exc.message)
     values = {e.key: e.value for e in entries if e.value is not None}
-    return Case(name, text, raw, values, None)
+    missing = tuple(dict.fromkeys(name for e in entries for name in e.missing))
+    return Case(name, text, raw, values, None, missing)
 
 
 def _describe(case: Case) -> str:
@@ -380,4 +383,6 @@ def test_project_dotenv_matches_compose(oracle: Oracle, project_environment: dic
             divergences.append(f"Compose rejected what we accepted: {outcome.err} {_describe(case)}")
         elif outcome.out != _dotenv_expected(case, base):
             divergences.append(f"ours {case.values}, Compose {outcome.out!r}: {_describe(case)}")
+        elif set(_WARNED.findall(outcome.err)) != set(case.missing):
+            divergences.append(f"ours missing {case.missing}, Compose {outcome.err}: {_describe(case)}")
     assert not divergences, "\n".join(divergences[:20])

@@ -81,7 +81,8 @@ VALUES: list[tuple[str, dict[str, str], dict[str, str | None]]] = [
     ("K=file\nL=$K", {"K": "env"}, {"K": "env", "L": "env"}),
     ("K=file", {"K": ""}, {"K": "file"}),  # an empty variable does not win
     ("M=$E", {"E": "e$$v"}, {"M": "e"}),  # $$ in a value: String.replace patterns
-    ("M=$E", {"E": "<$&>"}, {"M": "<$E>"}),
+    ("M=x$E", {"E": "<$`>"}, {"M": "x<x>"}),
+    ("M=x$E y", {"E": "$'"}, {"M": "x y y"}),
     ("K=file", {"K": "a\\$b"}, {"K": "a$b"}),  # \$ resolved in the environment's text too
     ("K=$V", {"K": "$V", "V": "v"}, {"K": "v"}),  # same text: expanded anyway
 ]
@@ -93,6 +94,7 @@ def test_values(text: str, env: dict[str, str], expected: dict[str, str | None])
 
 
 def test_never_ends_is_an_error() -> None:
+    # Node loops until it runs out of memory on these (checked by hand, not in the suite).
     env = {"A": Variable("A", "a$A")}
     with pytest.raises(SourceError) as info:
         parse_node_dotenv("X=1\nB=${A}:${A}", ENV, lookup=env.get)
@@ -110,7 +112,8 @@ def test_positions_raw_and_quote() -> None:
         Location(ENV, 1, 1, 1, 2), Location(ENV, 1, 3, 1, 4), "1", ""
     )
     assert (b.key, b.value, b.raw, b.quote) == ("B", "x\ny", "x\\ny", '"')
-    assert (b.key_location, b.location) == (Location(ENV, 2, 10, 2, 11), Location(ENV, 2, 14, 2, 20))
+    assert b.key_location == Location(ENV, 2, 10, 2, 11)
+    assert b.location == Location(ENV, 2, 14, 2, 20)
     assert (c.value, c.raw, c.location) == ("", "", Location(ENV, 3, 1, 3, 2))
     assert (d.value, d.quote, d.location) == ("q", "`", Location(ENV, 4, 4, 4, 7))
     assert (e.value, e.location) == ("a\nbc", Location(ENV, 5, 3, 6, 4))
@@ -180,7 +183,7 @@ def test_corpus_env_example() -> None:
     assert (url.value, url.quote, url.location) == (
         "postgresql://postgres:password@localhost:5432/docmost?schema=public",
         '"',
-        Location(path, 10, 14, 10, 84),
+        Location(path, 10, 14, 10, 83),
     )
     assert by_key["APP_URL"].value == "http://localhost:3000"
 
