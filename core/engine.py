@@ -182,6 +182,9 @@ class _Run:
 
         if not target.files and not self._has_compose_file(target.project_dir):
             return []
+        # The project's own files are never also standalone files, even if it fails to load.
+        for path in (*target.files, target.project_dir / ".env", *self.options.env_files):
+            self.consumed.add(path.resolve())
 
         options = ComposeOptions(
             project_dir=target.project_dir,

@@ -46,20 +46,18 @@ class _Candidate:
 
 
 def _candidates(group: str) -> list[_Candidate]:
-    """Every entry point of ``group`` in every installed distribution, in a stable order."""
-    found: list[_Candidate] = []
-    seen: set[tuple[str, str]] = set()
-    for dist in importlib.metadata.distributions():
-        dist_name = dist.metadata["Name"] or "?"
-        for ep in dist.entry_points:
-            if ep.group != group:
-                continue
-            # The same distribution visible twice on sys.path (an editable install next to a
-            # build directory) is one distribution, not a conflict.
-            if (dist_name.lower(), ep.name) in seen:
-                continue
-            seen.add((dist_name.lower(), ep.name))
-            found.append(_Candidate(ep.name, dist_name, dist.version, ep))
+    """Every entry point of ``group`` in every installed distribution, in a stable order.
+
+    ``entry_points(group=)`` already folds one distribution seen twice on ``sys.path`` into
+    one, and reads a distribution's metadata only when it has an entry point of the group
+    (start-up time: parsing every METADATA file costs more than the rest of a run).
+    """
+    found = []
+    for ep in importlib.metadata.entry_points(group=group):
+        dist = ep.dist
+        name = (dist.name if dist is not None else None) or "?"
+        version = (dist.version if dist is not None else None) or "?"
+        found.append(_Candidate(ep.name, name, version, ep))
     return sorted(found, key=lambda c: (c.name, c.distribution.lower()))
 
 

@@ -175,7 +175,8 @@ def _ini_positions(
         if header is not None:
             section, option = header.group("header"), None
             continue
-        match = parser._optcre.match(stripped)  # the parser's own option pattern
+        # The parser's own option pattern (default delimiters, no valueless options).
+        match = parser.OPTCRE.match(stripped)
         if match is None or section is None:
             continue
         name = match.group("option").rstrip()
@@ -465,6 +466,8 @@ def load_json(text: str, path: Path) -> tuple[Setting, ...]:
         an object.
     """
     import json
+    from json.decoder import scanstring  # type: ignore[attr-defined]  # untyped in typeshed
+    from json.scanner import NUMBER_RE
 
     _check_depth(text, path, _JSON_DEPTH_TOKENS, "JSON")
     try:
@@ -485,7 +488,7 @@ def load_json(text: str, path: Path) -> tuple[Setting, ...]:
             "a settings export is a JSON object of settings (or {\"data\": {...}})",
             lines.location(at),
         )
-    scanner = _JsonScanner(text, json.decoder.scanstring, json.scanner.NUMBER_RE)
+    scanner = _JsonScanner(text, scanstring, NUMBER_RE)
     scanner.value(scanner.space(0), ())
     return _settings(data, scanner.spans, text, lines, _json_text, prefix)
 

@@ -27,6 +27,7 @@ import pytest
 
 from mail_lint.dotenv_compose import parse_compose_dotenv
 from mail_lint.errors import SourceError
+from mail_lint.interpolation import go_quote, interpolate
 from mail_lint.model import Variable
 
 pytestmark = pytest.mark.oracle
@@ -36,6 +37,7 @@ SEED = int(os.environ.get("MAIL_LINT_ORACLE_SEED", "20251123"))
 ENV_FILE_CASES = 420
 RAW_CASES = 120
 DOTENV_CASES = 80
+INTERPOLATION_CASES = 300
 WORKERS = 8
 
 #: The shell environment every oracle call runs with (``env -i`` plus these).
@@ -386,3 +388,81 @@ def test_project_dotenv_matches_compose(oracle: Oracle, project_environment: dic
         elif set(_WARNED.findall(outcome.err)) != set(case.missing):
             divergences.append(f"ours missing {case.missing}, Compose {outcome.err}: {_describe(case)}")
     assert not divergences, "\n".join(divergences[:20])
+
+
+# --- interpolation of compose.yaml values ------------------------------------------------
+
+_FAILED_VALUE = re.compile(r"services\.s\.environment\.(V\d+)")
+_INVALID = re.compile(
+    r"invalid interpolation format for (\S+)\.\nYou may need to escape any \$ with another \$\."
+    r"\n(.*)\n\Z",
+    re.DOTALL,
+)
+
+
+def _compose_json(environment: dict[str, str]) -> dict[str, str]:
+    """A compose file (JSON is YAML) with one service holding ``environment``."""
+    project = {"services": {"s": {"image": "x", "environment": environment}}}
+    return {"compose.yaml": json.dumps(project)}
+
+
+def _their_message(err: str) -> str:
+    """Compose's error, with its three-line invalid-format message put on one line."""
+    found = _INVALID.search(err)
+    if found is None:
+        return err
+    return (
+        f"invalid interpolation format for {found.group(1)}: {go_quote(found.group(2))}. "
+        "You may need to escape any $ with another $."
+    )
+
+
+def test_compose_file_interpolation_matches_compose(
+    oracle: Oracle, project_environment: dict[str, str]
+) -> None:
+    maker = TextMaker(SEED + 2)
+    lookup = _lookup(project_environment)
+    templates: dict[str, str] = {}
+    good: dict[str, str] = {}
+    missing: set[str] = set()
+    bad: dict[str, tuple[str, str]] = {}
+    for i in range(INTERPOLATION_CASES):
+        template = maker.value_text(2, "") + maker.choice(["", "", "", "\n", "\n${A:-x}"])
+        templates[f"V{i}"] = template
+        try:
+            result = interpolate(template, lookup, what=f"services.s.environment.V{i}")
+        except SourceError as exc:
+            bad[f"V{i}"] = (template, exc.message)
+            continue
+        good[f"V{i}"] = result.value
+        missing.update(result.missing)
+    divergences: list[str] = []
+    pending = {key: templates[key] for key in good}
+    while pending:
+        outcome = oracle.run(_compose_json(pending), "config", "--format", "json")
+        if outcome.code == 0:
+            break
+        found = _FAILED_VALUE.search(outcome.err)
+        assert found, outcome.err
+        divergences.append(f"Compose rejected {pending.pop(found.group(1))!r}: {outcome.err}")
+    environment = json.loads(outcome.out)["services"]["s"]["environment"]
+    for key, value in pending.items():
+        theirs = environment[key].replace("$$", "$")
+        if theirs != good[key]:
+            divergences.append(f"{value!r}: ours {good[key]!r}, Compose {theirs!r}")
+    if set(_WARNED.findall(outcome.err)) != missing:
+        divergences.append(f"missing: ours {sorted(missing)}, Compose {outcome.err}")
+
+    def single(key: str) -> Outcome:
+        return oracle.run(_compose_json({key: bad[key][0]}), "config", "--format", "json")
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        for key, outcome in zip(bad, pool.map(single, bad), strict=True):
+            template, message = bad[key]
+            if outcome.code == 0:
+                divergences.append(f"we failed ({message}), Compose accepted {template!r}")
+            elif message not in _their_message(outcome.err):
+                divergences.append(f"{template!r}: ours {message!r}, Compose {outcome.err!r}")
+    assert not divergences, "\n".join(divergences[:20])
+    assert len(good) > 100
+    assert len(bad) > 20

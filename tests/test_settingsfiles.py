@@ -89,7 +89,7 @@ def test_ini_values_match_configparser() -> None:
 
 def test_ini_positions() -> None:
     s = by_key(load_ini(INI_TEXT, INI))
-    assert at(s["Email.server"]) == (5, 10, 5, 43)
+    assert at(s["Email.server"]) == (5, 10, 5, 42)
     assert s["Email.server"].raw == "smtp.example.com ; not a comment"
     assert at(s["Email.port"]) == (15, 8, 15, 11)
     assert at(s["Email.encryption"]) == (8, 1, 8, 11)  # empty: the key
@@ -132,16 +132,18 @@ def test_ini_corpus_template() -> None:
     settings = load_ini(text, path)
     assert table(settings) == configparser_view(text)
     s = by_key(settings)
-    assert len(settings) == 51
+    assert len(settings) == 42
     assert [
         (k, s[k].value, at(s[k]))
         for k in ("Email.server", "Email.authentication_required", "Server.app_port")
     ] == [
-        ("Email.server", "", (43, 1, 43, 7)),
-        ("Email.authentication_required", "true", (48, 27, 48, 31)),
+        ("Email.server", "", (42, 1, 42, 7)),
+        ("Email.authentication_required", "true", (47, 27, 47, 31)),
         ("Server.app_port", "10086", (10, 12, 10, 17)),
     ]
-    assert s["Account.password"].value == "$2b$12$nWgPW.4adylN2oMhTyS5AeoiAvDj9SZxnXS.lCMkJYCV6jytmHKzu"
+    assert s["Account.password"].value == (
+        "$2b$12$nWgPW.4adylN2oMhTyS5AeoiAvDj9SZxnXS.lCMkJYCV6jytmHKzu"
+    )
     lines = text.split("\n")
     for setting in settings:
         assert setting.location is not None
@@ -232,9 +234,9 @@ def test_toml_positions() -> None:
         "app.dotted.inner": ((9, 16, 9, 20), "true"),
         "app.inline.host": ((10, 19, 10, 22), '"h"'),
         "app.inline.port": ((10, 31, 10, 33), "25"),
-        "app.inline.tls.on": ((10, 52, 10, 57), "false"),
+        "app.inline.tls.on": ((10, 48, 10, 53), "false"),
         "app.multi": ((11, 9, 13, 9), '"""\ntwo\nlines"""'),
-        "app.lit": ((14, 7, 14, 18), "'''raw \\n'''"),
+        "app.lit": ((14, 7, 14, 19), "'''raw \\n'''"),
         "app.hex": ((15, 7, 15, 11), "0x1F"),
         "app.when": ((16, 8, 16, 28), "1979-05-27 07:32:00Z"),
         "app.empty": ((17, 9, 17, 11), "[]"),
@@ -304,9 +306,9 @@ def test_toml_corpus_positions() -> None:
     path = CORPUS / "listmonk" / "listmonk-v3.0.0.config.toml.sample"
     s = by_key(load_toml(path.read_text(encoding="utf-8"), path))
     assert [(k, v.value, at(v)) for k, v in s.items() if k.startswith("app.")] == [
-        ("app.address", "localhost:9000", (5, 11, 5, 27)),
-        ("app.admin_username", "listmonk", (11, 18, 11, 28)),
-        ("app.admin_password", "listmonk", (12, 18, 12, 28)),
+        ("app.address", "localhost:9000", (6, 11, 6, 27)),
+        ("app.admin_username", "listmonk", (12, 18, 12, 28)),
+        ("app.admin_password", "listmonk", (13, 18, 13, 28)),
     ]
 
 
@@ -358,14 +360,17 @@ def test_json_export(wrapped: bool, indent: int | None) -> None:
 
 
 def test_json_positions_and_numbers_as_written() -> None:
-    text = '{"data": {\n  "app.root_url": "http://x",\n  "n": 1.50e1, "m": -0,\n  "smtp": [\n    {"host": "h\\u00e9", "port": 25}\n  ]\n}}'
+    text = (
+        '{"data": {\n  "app.root_url": "http://x",\n  "n": 1.50e1, "m": -0,\n'
+        '  "smtp": [\n    {"host": "h\\u00e9", "port": 25}\n  ]\n}}'
+    )
     s = by_key(load_json(text, JSON))
     assert (s["app.root_url"].value, at(s["app.root_url"])) == ("http://x", (2, 19, 2, 29))
     assert (s["n"].value, s["m"].value) == ("1.50e1", "-0")
     assert (s["smtp[0].host"].value, s["smtp[0].host"].raw, at(s["smtp[0].host"])) == (
-        "hé", '"h\\u00e9"', (5, 14, 5, 24)
+        "hé", '"h\\u00e9"', (5, 14, 5, 23)
     )
-    assert at(s["smtp[0].port"]) == (5, 34, 5, 36)
+    assert at(s["smtp[0].port"]) == (5, 33, 5, 35)
 
 
 def test_json_data_is_only_unwrapped_alone() -> None:
@@ -377,7 +382,12 @@ def test_json_data_is_only_unwrapped_alone() -> None:
     ("text", "line", "column", "message"),
     [
         ('{"a": }', 1, 7, "invalid JSON: Expecting value"),
-        ('{\n  "a": 1,\n}', 3, 1, "invalid JSON: Expecting property name enclosed in double quotes"),
+        (
+            '{\n  "a": 1,\n}',
+            3,
+            1,
+            "invalid JSON: Expecting property name enclosed in double quotes",
+        ),
         ("", 1, 1, "invalid JSON: Expecting value"),
         ("[1, 2]", 1, 1, 'a settings export is a JSON object of settings (or {"data": {...}})'),
         ('  {"data": [1]}', 1, 3, None),
