@@ -15,7 +15,7 @@ from fnmatch import fnmatchcase
 Version = tuple[int, ...]
 
 
-class FileFormat(str, enum.Enum):
+class FileFormat(enum.StrEnum):
     """How an app settings file is written."""
 
     DOTENV = "dotenv"
@@ -24,7 +24,7 @@ class FileFormat(str, enum.Enum):
     JSON = "json"
 
 
-class DotenvDialect(str, enum.Enum):
+class DotenvDialect(enum.StrEnum):
     """Which program reads a dotenv file; the same text means different things to each."""
 
     #: Docker Compose v2 (project ``.env`` and ``env_file:``).

@@ -165,7 +165,7 @@ def _options(args: argparse.Namespace, host: PluginHost, here: Path) -> RunOptio
 
 def _check(args: argparse.Namespace, result: RunResult, out: IO[str], err: IO[str],
            here: Path) -> int:
-    from mail_lint.report import write_json, write_text
+    from mail_lint.report import PathStyle, write_json, write_text
     from mail_lint.rules import Severity
 
     if args.format == "json":
@@ -177,7 +177,8 @@ def _check(args: argparse.Namespace, result: RunResult, out: IO[str], err: IO[st
         write_text(result, out, cwd=here, colour=colour, quiet=args.quiet)
     if not args.quiet:
         for path in result.unrecognised:
-            err.write(f"mail-lint: {path}: no app recognised in this file (use --app NAME)\n")
+            shown = PathStyle(here)(path)
+            err.write(f"mail-lint: {shown}: no app recognised in this file (use --app NAME)\n")
     if result.incomplete:
         return EXIT_ERROR
     threshold = Severity(args.fail_level).rank

@@ -26,7 +26,7 @@ class Location:
         return f"{self.path}:{self.line}:{self.column}"
 
 
-class SourceKind(str, enum.Enum):
+class SourceKind(enum.StrEnum):
     """Where a setting's value was written."""
 
     #: ``environment:`` of a compose service.

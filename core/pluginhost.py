@@ -16,7 +16,6 @@ from types import ModuleType
 from typing import Any
 
 import pluggy
-
 from mail_lint import hookspecs
 from mail_lint.apps import AppSpec
 from mail_lint.errors import PluginConflictError, PluginCrashError, PluginLoadError

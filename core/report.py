@@ -24,7 +24,7 @@ from mail_lint.transport import Field, Transport
 JSON_VERSION = 1
 
 
-class OutputFormat(str, enum.Enum):
+class OutputFormat(enum.StrEnum):
     """``--format`` choices."""
 
     TEXT = "text"

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from mail_lint.transport import Transport
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     """How bad a finding is. ``error``: mail will not be sent or the app will not start;
     ``warning``: likely failure or leak; ``info``: worth knowing."""
 
@@ -42,7 +42,7 @@ class Severity(str, enum.Enum):
         return {"info": 0, "warning": 1, "error": 2}[self.value]
 
 
-class Scope(str, enum.Enum):
+class Scope(enum.StrEnum):
     """What a rule judges, and so how often it runs."""
 
     #: Once per app instance.

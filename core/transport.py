@@ -17,7 +17,7 @@ from mail_lint.model import Setting
 T = TypeVar("T")
 
 
-class TlsMode(str, enum.Enum):
+class TlsMode(enum.StrEnum):
     """How the connection is secured, as the app's mail library will actually behave."""
 
     #: TLS from the first byte (SMTPS, "SSL"); the usual port is 465.
@@ -32,7 +32,7 @@ class TlsMode(str, enum.Enum):
     UNKNOWN = "unknown"
 
 
-class TransportKind(str, enum.Enum):
+class TransportKind(enum.StrEnum):
     """What kind of delivery the app uses."""
 
     SMTP = "smtp"

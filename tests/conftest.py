@@ -7,9 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from mail_lint.cli import main
-
 from support import CORPUS, Outcome
 
 RunCli = Callable[..., Outcome]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from mail_lint.apps import ImageRef, format_version
 from mail_lint.pluginhost import PluginHost
 

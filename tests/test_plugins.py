@@ -11,7 +11,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from mail_lint.errors import PluginConflictError
 from mail_lint.pluginhost import PluginHost
 

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from mail_lint.apps import AppSpec
 from mail_lint.instance import AppInstance
 from mail_lint.model import Location, Setting, Settings, SourceKind

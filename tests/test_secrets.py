@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from mail_lint.secrets import Scrubber, is_secret_key, redact_url, shape
 
 

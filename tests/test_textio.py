@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from mail_lint.errors import SourceError
 from mail_lint.model import Location
 from mail_lint.textio import UnreadableError, read_source
