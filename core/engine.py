@@ -92,6 +92,9 @@ class _Run:
         self.consumed: set[Path] = set()
         self.secret_keys = {k for app in self.apps for k in app.secret_keys}
         self.scrub = Scrubber()
+        for app in self.apps:
+            self.scrub.allow(app.name)
+            self.scrub.allow(app.title)
 
     # -- driver ---------------------------------------------------------------------------
 
@@ -298,6 +301,7 @@ class _Run:
             self._source_error(exc)
             return None
         best: tuple[int, AppSpec, SettingsFile, Settings] | None = None
+        tied = False
         for app, spec in candidates:
             try:
                 settings = parse_settings(text, file.path, spec)
@@ -307,11 +311,16 @@ class _Run:
                     return None
                 continue
             hits = sum(1 for key in spec.detect_keys if key in settings or _has_prefix(settings, key))
-            if spec.detect_keys and hits < spec.min_keys and forced is None:
+            # A file the user named needs one distinctive key; one found by a walk, min_keys.
+            needed = 1 if file.explicit else spec.min_keys
+            if spec.detect_keys and hits < needed and forced is None:
                 continue
             if best is None or hits > best[0]:
                 best = (hits, app, spec, settings)
-        if best is None:
+                tied = False
+            elif hits == best[0] and app is not best[1]:
+                tied = True
+        if best is None or (tied and forced is None):
             return None
         _, app, spec, settings = best
         self.consumed.add(file.path.resolve())
@@ -362,6 +371,7 @@ class _Run:
         if is_secret_key(setting.key, self.secret_keys):
             self.scrub.add(setting.value)
         else:
+            self.scrub.allow(setting.value)
             self.scrub.add_url_passwords(setting.value)
 
     def _remember_secrets(self, instance: AppInstance) -> None:

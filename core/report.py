@@ -38,19 +38,10 @@ class PathStyle:
         self._cwd = cwd.resolve()
 
     def __call__(self, path: Path) -> str:
-        try:
-            absolute = path if path.is_absolute() else self._cwd / path
-            return os.path.relpath(absolute, self._cwd) if _inside(absolute, self._cwd) else str(path)
-        except ValueError:
-            return str(path)
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        Path(os.path.normpath(path)).relative_to(folder)
-    except ValueError:
-        return False
-    return True
+        absolute = os.path.normpath(path if path.is_absolute() else self._cwd / path)
+        relative = os.path.relpath(absolute, self._cwd)
+        # ../shared/x.env reads better than /work/shared/x.env; /etc/x does not as ../../etc/x.
+        return relative if relative.count("..") <= 2 else absolute
 
 
 _COLOURS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}

@@ -49,6 +49,15 @@ class Scrubber:
     """Replaces every known secret value in a text; the last defence for all output."""
 
     _secrets: set[str] = field(default_factory=set)
+    #: Text that is shown legitimately elsewhere (a non-secret value, an app name): a weak
+    #: secret equal to it (``POSTGRES_USER=listmonk``, ``POSTGRES_PASSWORD=listmonk``) is not
+    #: masked, or every mention of the word would be.
+    _public: set[str] = field(default_factory=set)
+
+    def allow(self, value: str | None) -> None:
+        """Remember text that is not secret."""
+        if value:
+            self._public.add(value)
 
     def add(self, value: str | None) -> None:
         """Remember a secret value (very short ones are not worth masking)."""
@@ -65,7 +74,7 @@ class Scrubber:
                     self._secrets.add(match.group("pw"))
 
     def __call__(self, text: str) -> str:
-        for secret in sorted(self._secrets, key=len, reverse=True):
+        for secret in sorted(self._secrets - self._public, key=len, reverse=True):
             if secret in text:
                 text = text.replace(secret, MASK)
         return text

@@ -141,7 +141,11 @@ class Scope:
     maybe: list[str]
 
 
-def _name_for(rng: random.Random, scope: Scope) -> str:
+def _name_for(rng: random.Random, scope: Scope, features: set[str]) -> str:
+    if rng.random() < 0.03:
+        # Set by Compose itself (PWD, the project name) or by the run (HOME).
+        features.add("interp-compose-variable")
+        return rng.choice(("PWD", "COMPOSE_PROJECT_NAME", "HOME"))
     pools = [scope.maybe or list(VAR_NAMES), list(UNSET_NAMES)]
     if scope.defined:
         pools.append(scope.defined)
@@ -182,7 +186,7 @@ def _template(rng: random.Random, scope: Scope, depth: int, features: set[str]) 
     elif op == "?":
         name = rng.choice(scope.defined)
     else:
-        name = _name_for(rng, scope)
+        name = _name_for(rng, scope, features)
     if op == "bare":
         features.add("interp-unbraced")
         return "$" + name
@@ -616,7 +620,9 @@ class _Builder:
             ref = _merge_ref(rng, svc_anchors)
             f.add("merge-key-service" + ("-list" if ref.startswith("[") else ""))
             blocks.append([f"    <<: {ref}"])
-        if not extends or rng.random() < 0.5:
+        if defect == "no-image":
+            self.refuse("yaml-no-image")
+        elif not extends or rng.random() < 0.5:
             blocks.append([f"    image: {image}"])
         if defect is None and rng.random() < 0.15:
             f.add("profiles")
@@ -624,7 +630,7 @@ class _Builder:
                 ["    profiles: " + rng.choice(('["mail"]', "[mail, debug]", "\n      - mail"))]
             )
         env_file_defect = defect if defect in {"missing", "bad"} else None
-        if env_file_defect or rng.random() < 0.45:
+        if env_file_defect or (defect != "null-env_file" and rng.random() < 0.45):
             blocks.append(self.env_file_block("    ", scope, defect=env_file_defect))
         extra: list[str] = []
         if defect == "template":
@@ -639,7 +645,14 @@ class _Builder:
             extra += ["SMTP_PORT: 587", "SMTP_PORT: 465"]
         elif defect == "null-environment":
             self.refuse("yaml-environment-null")
-            blocks.append(["    environment:"])
+            blocks.append(["    environment:" + rng.choice(("", " ~", " null"))])
+        elif defect == "null-env_file":
+            self.refuse("yaml-env_file-null")
+            blocks.append(["    env_file:"])
+        elif defect == "typo-key":
+            self.refuse("yaml-unknown-key")
+            blocks.append([f"    {rng.choice(('enviroment', 'env-file', 'environments'))}:"])
+            blocks[-1].append(f"      - SMTP_HOST={rng.choice(HOSTS)}")
         if defect != "null-environment" and (extra or rng.random() < 0.85):
             if env_anchors and not extra and rng.random() < 0.12:
                 f.add("alias-environment")
@@ -694,7 +707,7 @@ class _Builder:
         f = self.features
         head: list[str] = []
         if rng.random() < 0.1:
-            head.append("name: mailstack")
+            head.append("name: " + rng.choice(("mailstack", "${STACK_NAME:-mail-stack}")))
         if rng.random() < 0.1:
             head.append('version: "3.8"')
         anchor_lines, env_anchors, svc_anchors = self.anchors(scope)
@@ -855,7 +868,12 @@ def generate(seed: int) -> GeneratedProject:
         scope = b.dotenv(".env", scope, bad=defect_place == "dotenv")
     defect = None
     if defect_place == "yaml":
-        defect = rng.choice(("template", "required", "duplicate", "null-environment"))
+        defect = rng.choice(
+            (
+                "template", "template", "required", "required", "duplicate", "duplicate",
+                "null-environment", "null-env_file", "no-image", "typo-key",
+            )
+        )  # fmt: skip
     elif defect_place == "env_file":
         defect = rng.choice(("missing", "bad"))
     project.profiles_all = rng.random() < 0.85
@@ -876,6 +894,18 @@ def generate(seed: int) -> GeneratedProject:
             # An override next to the files, which Compose must NOT pick up under -f.
             f.add("files-ignored-override")
             project.files["compose.override.yaml"] = "services:\n  ignored:\n    image: nope\n"
+        if rng.random() < 0.2:
+            # The same list through COMPOSE_FILE in the project .env (no -f, no override).
+            f.add("files-COMPOSE_FILE")
+            dotenv = project.files.get(".env", "")
+            if dotenv and not dotenv.endswith("\n"):
+                dotenv += "\n"
+            sep = rng.choice((":", ":", ";", ","))
+            if sep != ":":
+                f.add("files-COMPOSE_PATH_SEPARATOR")
+                dotenv += f"COMPOSE_PATH_SEPARATOR={sep}\n"
+            project.files[".env"] = dotenv + f"COMPOSE_FILE={sep.join(files)}\n"
+            return project
         project.compose_files = tuple(files)
         return project
     main_name = rng.choice(DISCOVERY_NAMES)

@@ -11,18 +11,34 @@ from mail_lint.pluginhost import PluginHost
     ("reference", "repository", "tag", "version"),
     [
         ("lscr.io/linuxserver/bookstack:latest", "lscr.io/linuxserver/bookstack", "latest", None),
-        ("lscr.io/linuxserver/bookstack:amd64-v24.10.2-ls180", "lscr.io/linuxserver/bookstack",
-         "amd64-v24.10.2-ls180", (24, 10, 2)),
+        (
+            "lscr.io/linuxserver/bookstack:amd64-v24.10.2-ls180",
+            "lscr.io/linuxserver/bookstack",
+            "amd64-v24.10.2-ls180",
+            (24, 10, 2),
+        ),
         ("solidnerd/bookstack:26.5.1", "solidnerd/bookstack", "26.5.1", (26, 5, 1)),
-        ("ghcr.io/plausible/community-edition:v2.1.4", "ghcr.io/plausible/community-edition",
-         "v2.1.4", (2, 1, 4)),
+        (
+            "ghcr.io/plausible/community-edition:v2.1.4",
+            "ghcr.io/plausible/community-edition",
+            "v2.1.4",
+            (2, 1, 4),
+        ),
         ("plausible/analytics:v2.1.0-rc.0", "plausible/analytics", "v2.1.0-rc.0", (2, 1, 0)),
         ("docmost/docmost", "docmost/docmost", None, None),
-        ("localhost:5000/docmost/docmost:0.95.0", "localhost:5000/docmost/docmost", "0.95.0",
-         (0, 95, 0)),
+        (
+            "localhost:5000/docmost/docmost:0.95.0",
+            "localhost:5000/docmost/docmost",
+            "0.95.0",
+            (0, 95, 0),
+        ),
         ("listmonk/listmonk:v5.1.0@sha256:abcdef0123", "listmonk/listmonk", "v5.1.0", (5, 1, 0)),
-        ("ghcr.io/wgdashboard/wgdashboard:v4.3.3", "ghcr.io/wgdashboard/wgdashboard", "v4.3.3",
-         (4, 3, 3)),
+        (
+            "ghcr.io/wgdashboard/wgdashboard:v4.3.3",
+            "ghcr.io/wgdashboard/wgdashboard",
+            "v4.3.3",
+            (4, 3, 3),
+        ),
     ],
 )
 def test_image_reference_and_version(

@@ -24,15 +24,18 @@ services:
 DOTENV = "SMTP_PORT=465\nSMTP_PASSWORD=Tr0ub4dor&3xyz\nDB_PASSWORD=hunter2hunter2\n"
 
 
-def test_clean_project_prints_nothing_and_exits_0(run_cli: RunCli, make_project: MakeProject) -> None:
+def test_clean_project_prints_nothing_and_exits_0(
+    run_cli: RunCli, make_project: MakeProject
+) -> None:
     root = make_project({"docker-compose.yml": DOCMOST, ".env": DOTENV})
     outcome = run_cli(str(root))
     assert (outcome.rc, outcome.out, outcome.err) == (0, "", "")
 
 
 def test_default_path_is_the_current_folder(run_cli: RunCli, make_project: MakeProject) -> None:
-    root = make_project({"compose.yaml": "services:\n  a:\n    image: x\n    environment:\n"
-                         "      P: ${BAD\n"})
+    root = make_project(
+        {"compose.yaml": "services:\n  a:\n    image: x\n    environment:\n      P: ${BAD\n"}
+    )
     outcome = run_cli(cwd=root)
     assert outcome.rc == 1
     assert outcome.out.splitlines()[0].startswith("compose.yaml:5:")
@@ -41,15 +44,20 @@ def test_default_path_is_the_current_folder(run_cli: RunCli, make_project: MakeP
 def test_parse_error_is_a_finding_at_the_line_and_other_files_are_linted(
     run_cli: RunCli, make_project: MakeProject
 ) -> None:
-    root = make_project({
-        "a/docker-compose.yml": "services:\n  app:\n    image: x\n    image: y\n",
-        "b/docker-compose.yml": DOCMOST,
-        "b/.env": "SMTP_PASSWORD='unterminated\n",
-    })
+    root = make_project(
+        {
+            "a/docker-compose.yml": "services:\n  app:\n    image: x\n    image: y\n",
+            "b/docker-compose.yml": DOCMOST,
+            "b/.env": "SMTP_PASSWORD='unterminated\n",
+        }
+    )
     outcome = run_cli(".", cwd=root)
     assert outcome.rc == 1
     lines = outcome.out.splitlines()
-    assert lines[0] == 'a/docker-compose.yml:4:5: ML001 [error] mapping key "image" already defined at line 3'
+    assert (
+        lines[0]
+        == 'a/docker-compose.yml:4:5: ML001 [error] mapping key "image" already defined at line 3'
+    )
     assert lines[1] == (
         "b/.env:1:15: ML001 [error] unterminated quoted value <secret 'unte…' (12 chars)>"
     )
@@ -64,7 +72,9 @@ def test_quiet_drops_the_summary(run_cli: RunCli, make_project: MakeProject) -> 
     assert "Found" not in outcome.out
 
 
-def test_colour_only_when_asked_or_on_a_terminal(run_cli: RunCli, make_project: MakeProject) -> None:
+def test_colour_only_when_asked_or_on_a_terminal(
+    run_cli: RunCli, make_project: MakeProject
+) -> None:
     root = make_project({"compose.yaml": "services: [\n"})
     plain = run_cli(".", cwd=root)
     coloured = run_cli("--color", "always", ".", cwd=root)
@@ -73,16 +83,38 @@ def test_colour_only_when_asked_or_on_a_terminal(run_cli: RunCli, make_project: 
 
 
 def test_json_contract(run_cli: RunCli, make_project: MakeProject) -> None:
-    root = make_project({"compose.yaml": "services:\n  a:\n    image: x\n    environment:\n"
-                         "      SMTP_HOST: ${SMTP_HOST:?set it}\n"})
+    root = make_project(
+        {
+            "compose.yaml": "services:\n  a:\n    image: x\n    environment:\n"
+            "      SMTP_HOST: ${SMTP_HOST:?set it}\n"
+        }
+    )
     outcome = run_cli("--format", "json", ".", cwd=root)
     assert outcome.rc == 1
     document = json.loads(outcome.out)
     assert document["version"] == 1
     [finding] = document["findings"]
-    assert list(finding) == ["code", "name", "severity", "message", "path", "line", "column",
-                             "end_line", "end_column", "key", "app", "service", "origin", "fix"]
-    assert (finding["code"], finding["name"], finding["severity"]) == ("ML001", "parse-error", "error")
+    assert list(finding) == [
+        "code",
+        "name",
+        "severity",
+        "message",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "key",
+        "app",
+        "service",
+        "origin",
+        "fix",
+    ]
+    assert (finding["code"], finding["name"], finding["severity"]) == (
+        "ML001",
+        "parse-error",
+        "error",
+    )
     assert finding["message"] == (
         "error while interpolating services.a.environment.SMTP_HOST: "
         "required variable SMTP_HOST is missing a value: set it"
@@ -90,8 +122,10 @@ def test_json_contract(run_cli: RunCli, make_project: MakeProject) -> None:
     assert finding["key"] == "SMTP_HOST"
     assert (finding["path"], finding["line"]) == ("compose.yaml", 5)
     assert document["summary"] == {
-        "findings": 1, "by_severity": {"error": 1, "warning": 0, "info": 0},
-        "instances": 0, "incomplete": False,
+        "findings": 1,
+        "by_severity": {"error": 1, "warning": 0, "info": 0},
+        "instances": 0,
+        "incomplete": False,
     }
 
 
@@ -119,7 +153,9 @@ def test_usage_error_exits_2(run_cli: RunCli, tmp_path: Path) -> None:
     assert run_cli("--env", "NOEQUALS", ".", cwd=tmp_path).rc == 2
 
 
-def test_unreadable_file_is_reported_and_exits_2(run_cli: RunCli, make_project: MakeProject) -> None:
+def test_unreadable_file_is_reported_and_exits_2(
+    run_cli: RunCli, make_project: MakeProject
+) -> None:
     # A FIFO where the project .env should be: unreadable even for root, and must not hang.
     root = make_project({"compose.yaml": DOCMOST})
     os.mkfifo(root / ".env")
@@ -150,7 +186,11 @@ def test_inspect_shows_values_with_origin_and_hides_secrets(
     outcome = run_cli("inspect", "--format", "json", ".", cwd=root)
     assert outcome.rc == 0, outcome.err
     [instance] = json.loads(outcome.out)["instances"]
-    assert (instance["app"], instance["version"], instance["service"]) == ("docmost", "0.95.0", "docmost")
+    assert (instance["app"], instance["version"], instance["service"]) == (
+        "docmost",
+        "0.95.0",
+        "docmost",
+    )
     port = instance["environment"]["SMTP_PORT"]
     assert port["value"] == "465"
     assert port["location"] == {"path": "docker-compose.yml", "line": 7, "column": 18}
@@ -194,6 +234,7 @@ def test_rules_and_rule(run_cli: RunCli) -> None:
 def test_console_script_and_module_agree(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "mail-lint"
     for command in ([str(script)], [sys.executable, "-m", "mail_lint"]):
-        proc = subprocess.run([*command, "--version"], cwd=tmp_path, capture_output=True,
-                              text=True, check=False)
+        proc = subprocess.run(
+            [*command, "--version"], cwd=tmp_path, capture_output=True, text=True, check=False
+        )
         assert (proc.returncode, proc.stdout.split()[0]) == (0, "mail-lint")

@@ -408,4 +408,3 @@ def test_generator_covers_every_construct() -> None:
 def test_generator_is_deterministic() -> None:
     for seed in (0, 1, 17, 123):
         assert generate(seed) == generate(seed)
-

@@ -97,7 +97,7 @@ ERRORS: list[tuple[str, str, int, int]] = [
     ('A="a"b', 'Encountered unexpected whitespace at ["a"b].', 1, 6),
     ("A='a'\"b\"", "Encountered unexpected whitespace at ['a'\"b\"].", 1, 6),
     ('A="\\q"', 'Encountered an unexpected escape sequence at ["\\q"].', 1, 4),
-    ("A=\"\\'\"", "Encountered an unexpected escape sequence at [\"\\'\"].", 1, 4),
+    ('A="\\\'"', 'Encountered an unexpected escape sequence at ["\\\'"].', 1, 4),
     ('A="\\ x"', 'Encountered an unexpected escape sequence at ["\\ x"].', 1, 4),
     ("=x", "Encountered an unexpected equals at [=x].", 1, 1),
     ("A=1\n  = x", "Encountered an unexpected equals at [  = x].", 2, 3),
@@ -127,10 +127,13 @@ def test_errors(text: str, message: str, line: int, column: int) -> None:
 
 
 def test_positions_raw_and_quote() -> None:
-    text = 'A=1\n  export  B = "x\\ny" # c\nC=\nD\nE=#x\n\'F\'=\'q\'\nG="a\nbc"\n'
+    text = "A=1\n  export  B = \"x\\ny\" # c\nC=\nD\nE=#x\n'F'='q'\nG=\"a\nbc\"\n"
     a, b, c, d, e, f, g = parse_laravel_dotenv(text, ENV)
     assert (a.key_location, a.location, a.raw, a.quote) == (
-        Location(ENV, 1, 1, 1, 2), Location(ENV, 1, 3, 1, 4), "1", ""
+        Location(ENV, 1, 1, 1, 2),
+        Location(ENV, 1, 3, 1, 4),
+        "1",
+        "",
     )
     assert (b.key, b.value, b.raw, b.quote) == ("B", "x\ny", "x\\ny", '"')
     assert b.key_location == Location(ENV, 2, 11, 2, 12)
@@ -140,7 +143,10 @@ def test_positions_raw_and_quote() -> None:
     assert (d.value, d.raw, d.location) == (None, "", Location(ENV, 4, 1, 4, 2))
     assert (e.value, e.location) == ("", Location(ENV, 5, 1, 5, 2))
     assert (f.key, f.key_location, f.location, f.quote) == (
-        "F", Location(ENV, 6, 2, 6, 3), Location(ENV, 6, 5, 6, 8), "'"
+        "F",
+        Location(ENV, 6, 2, 6, 3),
+        Location(ENV, 6, 5, 6, 8),
+        "'",
     )
     assert (g.value, g.raw, g.location) == ("a\nbc", "a\nbc", Location(ENV, 7, 3, 8, 4))
 
@@ -155,12 +161,18 @@ def test_origin_and_missing() -> None:
     a, b, c, d = parse_laravel_dotenv("A=1\nB=${A}\nC=x${B}${NOPE}\nD=${B}", ENV)
     assert (b.value, b.origin, b.from_origin) == ("1", (a.location,), True)
     assert (c.value, c.origin, c.missing, c.from_origin) == (
-        "x1${NOPE}", (b.location, a.location), ("NOPE",), False
+        "x1${NOPE}",
+        (b.location, a.location),
+        ("NOPE",),
+        False,
     )
     assert (d.origin, d.from_origin) == ((b.location, a.location), True)
     setting = c.to_setting(SourceKind.APP_DOTENV)
     assert (setting.key, setting.value, setting.raw, setting.location) == (
-        "C", "x1${NOPE}", "x${B}${NOPE}", c.location
+        "C",
+        "x1${NOPE}",
+        "x${B}${NOPE}",
+        c.location,
     )
 
 
@@ -217,7 +229,8 @@ def test_corpus_env_example_complete() -> None:
     by_key = {e.key: e for e in entries}
     sendmail = by_key["MAIL_SENDMAIL_COMMAND"]
     assert (sendmail.value, sendmail.location) == (
-        "/usr/sbin/sendmail -bs", Location(path, 85, 23, 85, 47)
+        "/usr/sbin/sendmail -bs",
+        Location(path, 85, 23, 85, 47),
     )
     assert by_key["LDAP_USER_FILTER"].value == "(&(uid={user}))"
     assert by_key["MAIL_VERIFY_SSL"].value == "true"
@@ -329,7 +342,11 @@ def test_differential_against_phpdotenv(tmp_path: Path) -> None:
         cases.append((path.read_text(encoding="utf-8"), {}))
     result = subprocess.run(
         ["php", str(harness), str(root)],
-        input=json.dumps(cases), capture_output=True, text=True, check=True, timeout=60,
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
     for (text, env), (status, expected) in zip(cases, json.loads(result.stdout), strict=True):
         if status == "err":

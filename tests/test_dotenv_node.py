@@ -109,7 +109,10 @@ def test_positions_raw_and_quote() -> None:
     text = 'A=1\n  export B = "x\\ny" # c\nC=\nD: `q`\nE="a\nbc"\nF=x#y\n'
     a, b, c, d, e, f = parse_node_dotenv(text, ENV)
     assert (a.key_location, a.location, a.raw, a.quote) == (
-        Location(ENV, 1, 1, 1, 2), Location(ENV, 1, 3, 1, 4), "1", ""
+        Location(ENV, 1, 1, 1, 2),
+        Location(ENV, 1, 3, 1, 4),
+        "1",
+        "",
     )
     assert (b.key, b.value, b.raw, b.quote) == ("B", "x\ny", "x\\ny", '"')
     assert b.key_location == Location(ENV, 2, 10, 2, 11)
@@ -129,15 +132,19 @@ def test_crlf_positions() -> None:
 def test_origin_missing_and_environment() -> None:
     env_at = Location(Path("compose.yaml"), 4, 9)
     env = {"H": Variable("H", "smtp.example.com", env_at)}
-    a, b, c, d = parse_node_dotenv(
-        "A=1\nB=$A\nC=${H}:$A:$NOPE\nH=ignored", ENV, lookup=env.get
-    )
+    a, b, c, d = parse_node_dotenv("A=1\nB=$A\nC=${H}:$A:$NOPE\nH=ignored", ENV, lookup=env.get)
     assert (b.value, b.origin, b.from_origin) == ("1", (a.location,), True)
     assert (c.value, c.origin, c.missing, c.from_origin) == (
-        "smtp.example.com:1:", (env_at, a.location), ("NOPE",), False
+        "smtp.example.com:1:",
+        (env_at, a.location),
+        ("NOPE",),
+        False,
     )
     assert (d.value, d.raw, d.origin, d.from_origin) == (
-        "smtp.example.com", "ignored", (env_at,), True
+        "smtp.example.com",
+        "ignored",
+        (env_at,),
+        True,
     )
     setting = c.to_setting(SourceKind.APP_DOTENV)
     assert (setting.raw, setting.missing) == ("${H}:$A:$NOPE", ("NOPE",))
@@ -146,7 +153,10 @@ def test_origin_missing_and_environment() -> None:
 def test_repeated_key_every_line_reported() -> None:
     first, second = parse_node_dotenv("A=x\nA=y", ENV)
     assert (first.value, first.location.line, second.value, second.location.line) == (
-        "x", 1, "y", 2
+        "x",
+        1,
+        "y",
+        2,
     )
 
 
@@ -163,8 +173,16 @@ def test_corpus_env_example() -> None:
     mail = [
         (k, by_key[k].value, by_key[k].location.line, by_key[k].location.column)
         for k in (
-            "MAIL_DRIVER", "MAIL_FROM_ADDRESS", "MAIL_FROM_NAME", "SMTP_HOST", "SMTP_PORT",
-            "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_SECURE", "SMTP_IGNORETLS", "POSTMARK_TOKEN",
+            "MAIL_DRIVER",
+            "MAIL_FROM_ADDRESS",
+            "MAIL_FROM_NAME",
+            "SMTP_HOST",
+            "SMTP_PORT",
+            "SMTP_USERNAME",
+            "SMTP_PASSWORD",
+            "SMTP_SECURE",
+            "SMTP_IGNORETLS",
+            "POSTMARK_TOKEN",
         )
     ]
     assert mail == [
@@ -262,7 +280,11 @@ def test_differential_against_node(tmp_path: Path) -> None:
         cases.append((path.read_text(encoding="utf-8"), {}))
     result = subprocess.run(
         ["node", str(harness)],
-        input=json.dumps(cases), capture_output=True, text=True, check=True, timeout=60,
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
         env={**os.environ, "NODE_PATH": str(modules)},
     )
     for (text, env), expected in zip(cases, json.loads(result.stdout), strict=True):

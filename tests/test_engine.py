@@ -26,8 +26,14 @@ LISTMONK_EXPORT = {
     "data": {
         "app.root_url": "http://localhost:9000",
         "app.from_email": "listmonk <noreply@listmonk.yoursite.com>",
-        "smtp": [{"enabled": True, "host": "smtp.yoursite.com", "port": 25,
-                  "password": "\u2022\u2022\u2022\u2022"}],
+        "smtp": [
+            {
+                "enabled": True,
+                "host": "smtp.yoursite.com",
+                "port": 25,
+                "password": "\u2022\u2022\u2022\u2022",
+            }
+        ],
     }
 }
 
@@ -40,13 +46,17 @@ def _instances(run_cli: RunCli, root: Path, *args: str) -> list[dict[str, object
 
 
 def test_service_detected_by_image_with_version(run_cli: RunCli, make_project: MakeProject) -> None:
-    root = make_project({"compose.yaml": """\
+    root = make_project(
+        {
+            "compose.yaml": """\
 services:
   analytics:
     image: ghcr.io/plausible/community-edition:v2.1.4
   db:
     image: postgres:16-alpine
-"""})
+"""
+        }
+    )
     [inst] = _instances(run_cli, root, ".")
     assert (inst["app"], inst["version"], inst["service"]) == ("plausible", "2.1.4", "analytics")
 
@@ -54,7 +64,9 @@ services:
 def test_service_without_known_image_detected_by_its_keys(
     run_cli: RunCli, make_project: MakeProject
 ) -> None:
-    root = make_project({"compose.yaml": """\
+    root = make_project(
+        {
+            "compose.yaml": """\
 services:
   wiki:
     build: .
@@ -62,14 +74,19 @@ services:
       APP_SECRET: x
       DATABASE_URL: postgresql://a@db/b
       REDIS_URL: redis://redis:6379
-"""})
+"""
+        }
+    )
     [inst] = _instances(run_cli, root, ".")
     assert (inst["app"], inst["version"]) == ("docmost", "latest")
 
 
-def test_bind_mounted_ini_belongs_to_the_service(run_cli: RunCli, make_project: MakeProject) -> None:
-    root = make_project({
-        "compose.yaml": """\
+def test_bind_mounted_ini_belongs_to_the_service(
+    run_cli: RunCli, make_project: MakeProject
+) -> None:
+    root = make_project(
+        {
+            "compose.yaml": """\
 services:
   wireguard-dashboard:
     image: donaldzou/wgdashboard:v4.2.3
@@ -77,24 +94,30 @@ services:
       - ./conf:/etc/wireguard
       - ./data:/data
 """,
-        "data/wg-dashboard.ini": WG_INI,
-    })
+            "data/wg-dashboard.ini": WG_INI,
+        }
+    )
     [inst] = _instances(run_cli, root, ".")
     assert (inst["app"], inst["version"]) == ("wgdashboard", "4.2.3")
     [ini] = inst["files"]  # type: ignore[misc]
     assert ini["path"] == "data/wg-dashboard.ini"
     assert ini["settings"]["Email.encryption"]["value"] == "STARTTLS"
     assert ini["settings"]["Email.encryption"]["location"] == {
-        "path": "data/wg-dashboard.ini", "line": 7, "column": 14}
+        "path": "data/wg-dashboard.ini",
+        "line": 7,
+        "column": 14,
+    }
     assert "re_abc123def456" not in json.dumps(inst)
 
 
 def test_standalone_ini_and_settings_export(run_cli: RunCli, make_project: MakeProject) -> None:
-    root = make_project({
-        "wg/wg-dashboard.ini": WG_INI,
-        "listmonk/settings-2026.json": json.dumps(LISTMONK_EXPORT, indent=2),
-        "other/package.json": '{"name": "x", "version": "1.0.0"}',
-    })
+    root = make_project(
+        {
+            "wg/wg-dashboard.ini": WG_INI,
+            "listmonk/settings-2026.json": json.dumps(LISTMONK_EXPORT, indent=2),
+            "other/package.json": '{"name": "x", "version": "1.0.0"}',
+        }
+    )
     instances = _instances(run_cli, root, ".")
     assert sorted((i["app"], i["path"]) for i in instances) == [
         ("listmonk", "listmonk/settings-2026.json"),
@@ -102,22 +125,29 @@ def test_standalone_ini_and_settings_export(run_cli: RunCli, make_project: MakeP
     ]
 
 
-def test_generic_dotenv_is_told_apart_by_its_keys(run_cli: RunCli, make_project: MakeProject) -> None:
-    root = make_project({
-        "bookstack/.env": "APP_URL=https://wiki.example.org\nAPP_KEY=base64:abc\n"
-                          "DB_DATABASE=bookstack\nMAIL_DRIVER=smtp\nMAIL_FROM=wiki@example.org\n",
-        "docmost/.env": "APP_SECRET=abc\nDATABASE_URL=postgresql://d@db/d\n"
-                        "REDIS_URL=redis://redis:6379\nMAIL_DRIVER=smtp\n",
-    })
+def test_generic_dotenv_is_told_apart_by_its_keys(
+    run_cli: RunCli, make_project: MakeProject
+) -> None:
+    root = make_project(
+        {
+            "bookstack/.env": "APP_URL=https://wiki.example.org\nAPP_KEY=base64:abc\n"
+            "DB_DATABASE=bookstack\nMAIL_DRIVER=smtp\nMAIL_FROM=wiki@example.org\n",
+            "docmost/.env": "APP_SECRET=abc\nDATABASE_URL=postgresql://d@db/d\n"
+            "REDIS_URL=redis://redis:6379\nMAIL_DRIVER=smtp\n",
+        }
+    )
     instances = _instances(run_cli, root, ".")
     assert sorted((i["app"], i["path"]) for i in instances) == [
-        ("bookstack", "bookstack/.env"), ("docmost", "docmost/.env"),
+        ("bookstack", "bookstack/.env"),
+        ("docmost", "docmost/.env"),
     ]
     [bks] = [i for i in instances if i["app"] == "bookstack"]
     assert bks["files"][0]["dialect"] == "laravel"  # type: ignore[index]
 
 
-def test_app_option_forces_the_app_of_a_named_file(run_cli: RunCli, make_project: MakeProject) -> None:
+def test_app_option_forces_the_app_of_a_named_file(
+    run_cli: RunCli, make_project: MakeProject
+) -> None:
     root = make_project({"mail.env": "MAIL_HOST=smtp.example.org\n"})
     assert _instances(run_cli, root, "mail.env") == []
     unrecognised = run_cli("mail.env", cwd=root)
@@ -131,12 +161,14 @@ def test_app_option_forces_the_app_of_a_named_file(run_cli: RunCli, make_project
 def test_project_dotenv_and_env_files_are_not_standalone_files(
     run_cli: RunCli, make_project: MakeProject
 ) -> None:
-    root = make_project({
-        "compose.yaml": "services:\n  docmost:\n    image: docmost/docmost\n"
-                        "    env_file: docmost.env\n",
-        ".env": "APP_SECRET=a\nDATABASE_URL=postgresql://x@db/x\nREDIS_URL=redis://r\n",
-        "docmost.env": "APP_SECRET=a\nDATABASE_URL=postgresql://x@db/x\nREDIS_URL=redis://r\n",
-    })
+    root = make_project(
+        {
+            "compose.yaml": "services:\n  docmost:\n    image: docmost/docmost\n"
+            "    env_file: docmost.env\n",
+            ".env": "APP_SECRET=a\nDATABASE_URL=postgresql://x@db/x\nREDIS_URL=redis://r\n",
+            "docmost.env": "APP_SECRET=a\nDATABASE_URL=postgresql://x@db/x\nREDIS_URL=redis://r\n",
+        }
+    )
     [inst] = _instances(run_cli, root, ".")
     assert inst["service"] == "docmost"
 

@@ -30,7 +30,10 @@ def test_every_package_dir_is_listed_in_pyproject() -> None:
 def test_python_dash_m_runs_from_another_folder(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "mail_lint", "--version"],
-        cwd=tmp_path, capture_output=True, text=True, check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0
     assert proc.stdout.strip() == f"mail-lint {importlib.metadata.version('mail-lint')}"
@@ -54,6 +57,8 @@ def test_every_module_imports_without_warnings() -> None:
     code = "import importlib,sys\nfor m in sys.argv[1:]: importlib.import_module(m)"
     proc = subprocess.run(
         [sys.executable, "-W", "error", "-c", code, *modules],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr

@@ -69,7 +69,8 @@ def _install(tmp_path: Path, dist: str, module: str, entry: str, source: str) ->
     src = tmp_path / f"src-{dist}"
     (src / module).mkdir(parents=True)
     (src / module / "__init__.py").write_text(source)
-    (src / "pyproject.toml").write_text(textwrap.dedent(f"""
+    (src / "pyproject.toml").write_text(
+        textwrap.dedent(f"""
         [build-system]
         requires = ["setuptools>=61"]
         build-backend = "setuptools.build_meta"
@@ -80,12 +81,25 @@ def _install(tmp_path: Path, dist: str, module: str, entry: str, source: str) ->
         {entry} = "{module}"
         [tool.setuptools]
         packages = ["{module}"]
-    """))
+    """)
+    )
     target = tmp_path / "site"
     proc = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--target", str(target), str(src)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, f"building the throwaway plugin failed:\n{proc.stderr}"
     return target
@@ -95,14 +109,21 @@ def _mail_lint(args: list[str], site: Path, cwd: Path) -> subprocess.CompletedPr
     env = {**os.environ, "PYTHONPATH": str(site)}
     return subprocess.run(
         [sys.executable, "-m", "mail_lint", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, check=False,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
 @pytest.fixture(scope="module")
 def third_party(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _install(
-        tmp_path_factory.mktemp("tp"), "mail-lint-mailcow", "mail_lint_mailcow", "mailcow",
+        tmp_path_factory.mktemp("tp"),
+        "mail-lint-mailcow",
+        "mail_lint_mailcow",
+        "mailcow",
         PLUGIN_SOURCE,
     )
 
@@ -114,8 +135,14 @@ def test_third_party_plugin_is_listed_with_distribution_and_version(
     assert proc.returncode == 0, proc.stderr
     rows = [line.split() for line in proc.stdout.splitlines()[1:]]
     assert ["mailcow", "mail-lint-mailcow", "1.2.3", "mail_lint_mailcow"] in rows
-    assert {row[0] for row in rows} >= {"core", "bookstack", "docmost", "plausible",
-                                        "wgdashboard", "listmonk"}
+    assert {row[0] for row in rows} >= {
+        "core",
+        "bookstack",
+        "docmost",
+        "plausible",
+        "wgdashboard",
+        "listmonk",
+    }
 
 
 def test_third_party_rules_run_and_a_crashing_rule_is_reported(

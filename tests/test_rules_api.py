@@ -81,14 +81,24 @@ def test_doc_guard_names_what_is_missing() -> None:
 def test_finding_points_at_the_variable_definition_when_it_supplies_the_whole_value() -> None:
     written = Location(COMPOSE, 12, 18)
     defined = Location(DOTENV, 7, 11)
-    port = Setting("SMTP_PORT", "465", written, SourceKind.COMPOSE, origin=(defined,),
-                   raw="${SMTP_PORT:-587}", from_origin=True)
+    port = Setting(
+        "SMTP_PORT",
+        "465",
+        written,
+        SourceKind.COMPOSE,
+        origin=(defined,),
+        raw="${SMTP_PORT:-587}",
+        from_origin=True,
+    )
     instance = _instance(port)
     [finding] = demo_rule.check(RuleContext(demo_rule, instance))
     assert finding.location == defined
     assert finding.origin == (written, defined)
     assert (finding.key, finding.app, finding.service, finding.fix) == (
-        "SMTP_PORT", "demo", None, "use 587"
+        "SMTP_PORT",
+        "demo",
+        None,
+        "use 587",
     )
 
 

@@ -9,11 +9,21 @@ from mail_lint.secrets import Scrubber, is_secret_key, redact_url, shape
 @pytest.mark.parametrize(
     ("key", "secret"),
     [
-        ("SMTP_PASSWORD", True), ("SMTP_USER_PWD", True), ("MAIL_PASSWORD", True),
-        ("POSTMARK_TOKEN", True), ("SENDGRID_API_KEY", True), ("APP_SECRET", True),
-        ("APP_KEY", True), ("SECRET_KEY_BASE", True), ("Email.email_password", True),
-        ("smtp[0].password", True), ("SMTP_HOST", False), ("SMTP_SECURE", False),
-        ("MAIL_FROM", False), ("SMTP_USERNAME", False), ("DISABLE_REGISTRATION", False),
+        ("SMTP_PASSWORD", True),
+        ("SMTP_USER_PWD", True),
+        ("MAIL_PASSWORD", True),
+        ("POSTMARK_TOKEN", True),
+        ("SENDGRID_API_KEY", True),
+        ("APP_SECRET", True),
+        ("APP_KEY", True),
+        ("SECRET_KEY_BASE", True),
+        ("Email.email_password", True),
+        ("smtp[0].password", True),
+        ("SMTP_HOST", False),
+        ("SMTP_SECURE", False),
+        ("MAIL_FROM", False),
+        ("SMTP_USERNAME", False),
+        ("DISABLE_REGISTRATION", False),
     ],
 )
 def test_secret_keys(key: str, secret: bool) -> None:

@@ -295,12 +295,14 @@ def test_toml_corpus_positions() -> None:
     path = CORPUS / "listmonk" / "listmonk-v0.6.2-alpha.config.toml.sample"
     s = by_key(load_toml(path.read_text(encoding="utf-8"), path))
     assert (s["app.root"].value, at(s["app.root"])) == (
-        "https://listmonk.mysite.com", (7, 8, 7, 37)
+        "https://listmonk.mysite.com",
+        (7, 8, 7, 37),
     )
     assert (s["smtp.my0.port"].value, at(s["smtp.my0.port"])) == ("25", (87, 16, 87, 18))
     assert at(s["smtp.my0.max_msg_retries"]) == (113, 24, 113, 25)  # tab-indented line
     assert (s["smtp.postal.tls_enabled"].value, at(s["smtp.postal.tls_enabled"])) == (
-        "true", (151, 23, 151, 27)
+        "true",
+        (151, 23, 151, 27),
     )
     assert at(s["app.notify_emails[1]"]) == (25, 39, 25, 58)
     path = CORPUS / "listmonk" / "listmonk-v3.0.0.config.toml.sample"
@@ -320,7 +322,7 @@ SETTINGS = {
     "app.notify_emails": [],
     "app.send_optin_confirmation": True,
     "app.message_rate": 10,
-    "privacy.domain_blocklist": ["a.example", "b\"q\\u.example"],
+    "privacy.domain_blocklist": ["a.example", 'b"q\\u.example'],
     "smtp": [
         {
             "uuid": "",
@@ -368,7 +370,9 @@ def test_json_positions_and_numbers_as_written() -> None:
     assert (s["app.root_url"].value, at(s["app.root_url"])) == ("http://x", (2, 19, 2, 29))
     assert (s["n"].value, s["m"].value) == ("1.50e1", "-0")
     assert (s["smtp[0].host"].value, s["smtp[0].host"].raw, at(s["smtp[0].host"])) == (
-        "hé", '"h\\u00e9"', (5, 14, 5, 23)
+        "hé",
+        '"h\\u00e9"',
+        (5, 14, 5, 23),
     )
     assert at(s["smtp[0].port"]) == (5, 33, 5, 35)
 

@@ -24,12 +24,15 @@ APP = AppSpec(
     min_distinctive=4,
     settings_files=(
         SettingsFile(
-            patterns=(".env", ".env.*", "*.env"),
+            patterns=(".env", ".env.*", "*.env", "*.env.*"),
             format=FileFormat.DOTENV,
             dialect=DotenvDialect.LARAVEL,
             # linuxserver keeps the app's .env in its /config volume.
             container_paths=("/config/www/.env", "/app/www/.env", "/var/www/bookstack/.env"),
-            detect_keys=("APP_KEY", "APP_URL", "DB_DATABASE", "MAIL_DRIVER", "MAIL_FROM"),
+            detect_keys=(
+                "APP_KEY", "APP_URL", "DB_DATABASE", "MAIL_DRIVER", "MAIL_FROM", "MAIL_VERIFY_SSL",
+                "MAIL_ENCRYPTION", "MAIL_HOST",
+            ),
             min_keys=3,
         ),
     ),

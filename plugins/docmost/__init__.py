@@ -19,11 +19,14 @@ APP = AppSpec(
     min_distinctive=3,
     settings_files=(
         SettingsFile(
-            patterns=(".env", ".env.*", "*.env"),
+            patterns=(".env", ".env.*", "*.env", "*.env.*"),
             format=FileFormat.DOTENV,
             dialect=DotenvDialect.NODE,
             container_paths=("/app/.env",),
-            detect_keys=("APP_SECRET", "DATABASE_URL", "REDIS_URL", "SMTP_HOST", "MAIL_DRIVER"),
+            detect_keys=(
+                "APP_SECRET", "DATABASE_URL", "REDIS_URL", "SMTP_HOST", "MAIL_DRIVER",
+                "POSTMARK_TOKEN", "SMTP_SECURE", "SMTP_IGNORETLS",
+            ),
             min_keys=3,
         ),
     ),

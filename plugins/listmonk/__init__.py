@@ -19,7 +19,7 @@ APP = AppSpec(
     min_distinctive=2,
     settings_files=(
         SettingsFile(
-            patterns=("config.toml", "*.toml", "config.toml.sample"),
+            patterns=("*.toml", "*.toml.sample"),
             format=FileFormat.TOML,
             container_paths=("/listmonk/config.toml",),
             detect_keys=("app.address", "db.host", "db.database", "app.root_url"),
