@@ -69,8 +69,16 @@ _QUOTED = {
 }
 _ESCAPE = re.compile(r'\\(?:[abcfnrtv$"\\]|0[0-9]{0,3})')
 _SIMPLE_ESCAPES = {
-    "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
-    "\\": "\\", '"': '"', "$": "$$",
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    "\\": "\\",
+    '"': '"',
+    "$": "$$",
 }
 _OCTAL = re.compile("[0-7]{3}")
 _BOM = "\ufeff"
@@ -258,7 +266,12 @@ class _Parser(_Reader):
         return match.end()
 
     def _interpolated(
-        self, key: str, key_location: Location, location: Location, template: str, raw: str,
+        self,
+        key: str,
+        key_location: Location,
+        location: Location,
+        template: str,
+        raw: str,
         quote: str,
     ) -> DotenvEntry:
         """An entry whose value is ``template`` interpolated."""

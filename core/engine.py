@@ -223,10 +223,10 @@ class _Run:
         """Whether Compose would find a file in ``folder``; report compose-named entries
         that are not files (a folder named ``docker-compose.yml``)."""
         found = False
-        for name in (*COMPOSE_NAMES, *OVERRIDE_NAMES):
+        for name in (*COMPOSE_NAMES, *OVERRIDE_NAMES, ".env"):
             path = folder / name
             if path.is_file():
-                found = True
+                found = found or name != ".env"
             elif path.exists():
                 self._unreadable(UnreadableError(path, "is a directory, not a file"
                                                  if path.is_dir() else "is not a regular file"))

@@ -46,13 +46,22 @@ Lookup = Callable[[str], Variable | None]
 # dotted/dotless i that Python's re.IGNORECASE would add).
 _NAME = "[_a-zA-Z\u017f\u212a][_a-zA-Z0-9\u017f\u212a]*"
 _PATTERN = re.compile(
-    r"\$(?:(?P<escaped>\$)|(?P<named>" + _NAME + r")|\{(?:(?P<braced>" + _NAME
+    r"\$(?:(?P<escaped>\$)|(?P<named>"
+    + _NAME
+    + r")|\{(?:(?P<braced>"
+    + _NAME
     + r"(?::?[-+?](.*))?)\}|(?P<invalid>)))"
 )
 _OPERATOR = re.compile("(" + _NAME + ")(:?[-+?])", re.DOTALL)
 _DEFAULT_LOCATION = Location(Path("<string>"), 1, 1)
 _GO_ESCAPES = {
-    "\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v",
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\v": "\\v",
 }
 
 

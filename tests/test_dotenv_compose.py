@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from mail_lint.dotenv_compose import parse_compose_dotenv
 from mail_lint.errors import SourceError
 from mail_lint.model import DotenvEntry, Location, Variable
@@ -27,7 +26,9 @@ def shell(name: str) -> Variable | None:
     return SHELL.get(name)
 
 
-def at(line: int, column: int, end_line: int | None = None, end_column: int | None = None) -> Location:
+def at(
+    line: int, column: int, end_line: int | None = None, end_column: int | None = None
+) -> Location:
     return Location(PATH, line, column, end_line, end_column)
 
 
@@ -77,15 +78,23 @@ def error(text: str, *, raw: bool = False) -> SourceError:
         ("A=a b  c   ", {"A": "a b  c"}),
         ("A=a\u2003", {"A": "a"}),
         ("A=a\x1c", {"A": "a\x1c"}),
-        ("K.dot=1\nK-dash=2\nK[0]=3\n9a=4\nÜnï=5\nK²=6", {
-            "K.dot": "1", "K-dash": "2", "K[0]": "3", "9a": "4", "Ünï": "5", "K²": "6",
-        }),
+        (
+            "K.dot=1\nK-dash=2\nK[0]=3\n9a=4\nÜnï=5\nK²=6",
+            {
+                "K.dot": "1",
+                "K-dash": "2",
+                "K[0]": "3",
+                "9a": "4",
+                "Ünï": "5",
+                "K²": "6",
+            },
+        ),
         ("A\t=1", {"A": "1"}),
         ("A\tB=1", {"A\tB": "1"}),
         ('A="x y"', {"A": "x y"}),
         ('A="x # y" # c', {"A": "x # y"}),
         ("A='x # y'", {"A": "x # y"}),
-        ('A="a\\nb\\tc\\rd\\\\e\\"f\\$g"', {"A": "a\nb\tc\rd\\e\"f$g"}),
+        ('A="a\\nb\\tc\\rd\\\\e\\"f\\$g"', {"A": 'a\nb\tc\rd\\e"f$g'}),
         ('A="\\a\\b\\f\\v"', {"A": "\a\b\f\v"}),
         ('A="\\q\\c\\\'"', {"A": "\\q\\c\\'"}),
         ('A="\\0101\\01234"', {"A": "AS4"}),
@@ -162,12 +171,23 @@ def test_positions_of_keys_and_values() -> None:
         "SMTP_HOST", "mail.example.org", at(2, 11, 2, 27), at(2, 1, 2, 10), "mail.example.org"
     )
     assert (b.key, b.value, b.location, b.key_location) == (
-        "SMTP_PORT", "587", at(3, 21, 3, 24), at(3, 9, 3, 18)
+        "SMTP_PORT",
+        "587",
+        at(3, 21, 3, 24),
+        at(3, 9, 3, 18),
     )
     assert (c.location, c.key_location, c.raw, c.quote) == (
-        at(4, 13, 4, 40), at(4, 3, 4, 12), "App <noreply@example.org>", '"'
+        at(4, 13, 4, 40),
+        at(4, 3, 4, 12),
+        "App <noreply@example.org>",
+        '"',
     )
-    assert (d.value, d.location, d.raw, d.quote) == ("multi\nline", at(5, 15, 6, 6), "multi\nline", "'")
+    assert (d.value, d.location, d.raw, d.quote) == (
+        "multi\nline",
+        at(5, 15, 6, 6),
+        "multi\nline",
+        "'",
+    )
     assert e == DotenvEntry("SMTP_USER", None, at(7, 1, 7, 10), at(7, 1, 7, 10), "")
 
 
@@ -209,7 +229,12 @@ def test_origin_from_the_lookup() -> None:
 def test_bare_key_takes_the_lookup_value_with_its_origin() -> None:
     (entry,) = parse("SH\n", lookup=True)
     assert entry == DotenvEntry(
-        "SH", "shell", at(1, 1, 1, 3), at(1, 1, 1, 3), "", origin=(SHELL_LOCATION,),
+        "SH",
+        "shell",
+        at(1, 1, 1, 3),
+        at(1, 1, 1, 3),
+        "",
+        origin=(SHELL_LOCATION,),
         from_origin=True,
     )
 
@@ -245,18 +270,27 @@ def test_to_variable_and_setting_round_trip() -> None:
         ("SMTP PASSWORD=x", "key cannot contain a space", at(1, 1, 1, 14)),
         ("A=1\n  SMTP PASSWORD\n", "key cannot contain a space", at(2, 3, 2, 16)),
         ("A$B=1", 'unexpected character "$" in variable name "A$B=1"', at(1, 2, 1, 3)),
-        ("A=1\r\n\"B\"=1\r\n", 'unexpected character "\\"" in variable name "\\"B\\"=1\\r"',
-         at(2, 1, 2, 2)),
-        ("A\u2003B=1", 'unexpected character "\\u2003" in variable name "A\\u2003B=1"',
-         at(1, 2, 1, 3)),
+        (
+            'A=1\r\n"B"=1\r\n',
+            'unexpected character "\\"" in variable name "\\"B\\"=1\\r"',
+            at(2, 1, 2, 2),
+        ),
+        (
+            "A\u2003B=1",
+            'unexpected character "\\u2003" in variable name "A\\u2003B=1"',
+            at(1, 2, 1, 3),
+        ),
         ('A="abc', 'unterminated quoted value "abc', at(1, 3)),
         ("A=1\nB='x\r\ny", "unterminated quoted value 'x", at(2, 3)),
         ('A="abc\\"', 'unterminated quoted value "abc\\"', at(1, 3)),
         ("A=1\nexport ", "zero length string", at(2, 8)),
         ("A=pa${ss", 'Invalid template: "pa${ss"', at(1, 3, 1, 9)),
         ('A="x\\n${"', 'Invalid template: "x\\n${"', at(1, 3, 1, 10)),
-        ("A=${NOPE:?set NOPE}", "required variable NOPE is missing a value: set NOPE",
-         at(1, 3, 1, 20)),
+        (
+            "A=${NOPE:?set NOPE}",
+            "required variable NOPE is missing a value: set NOPE",
+            at(1, 3, 1, 20),
+        ),
         ("A=${NOPE?}", "required variable NOPE is missing a value", at(1, 3, 1, 11)),
     ],
 )
@@ -276,7 +310,10 @@ def test_single_quotes_never_interpolate_so_never_fail() -> None:
 def test_raw_values_are_kept_as_written() -> None:
     text = '\ufeff  A="quoted $HOME" # c  \r\nB=it\'s\n#C=1\n\nD=\n E=a=b\n'
     assert values(text, raw=True) == {
-        "A": '"quoted $HOME" # c  ', "B": "it's", "D": "", "E": "a=b",
+        "A": '"quoted $HOME" # c  ',
+        "B": "it's",
+        "D": "",
+        "E": "a=b",
     }
 
 

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from mail_lint.dotenv_compose import parse_compose_dotenv
 from mail_lint.errors import SourceError
 from mail_lint.interpolation import go_quote, interpolate
@@ -241,7 +240,7 @@ class TextMaker(random.Random):
         if roll < 0.20:
             return (
                 indent
-                + self.choice(KEYS + ["NOPE", "SH_EMPTY", "HOME"])
+                + self.choice([*KEYS, "NOPE", "SH_EMPTY", "HOME"])
                 + self.choice(["", " ", "\t"])
             )
         return indent + self.assignment()
@@ -264,7 +263,7 @@ class TextMaker(random.Random):
         if roll < 0.1:
             return self.choice(["# c", "  # c", "", "  "])
         if roll < 0.2:
-            return self.choice(KEYS + ["SH", "NOPE", " HOME"])
+            return self.choice([*KEYS, "SH", "NOPE", " HOME"])
         if roll < 0.23:
             return self.choice(["=x", "A B=1", "A\t=1", "export A=1"])
         value = "".join(self.choice(WORDS) for _ in range(self.randint(0, 4)))

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from mail_lint.errors import SourceError
 from mail_lint.interpolation import Interpolated, go_quote, interpolate, references
 from mail_lint.model import Location, Variable

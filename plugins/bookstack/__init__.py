@@ -31,7 +31,7 @@ APP = AppSpec(
             container_paths=("/config/www/.env", "/app/www/.env", "/var/www/bookstack/.env"),
             detect_keys=(
                 "APP_KEY", "APP_URL", "DB_DATABASE", "MAIL_DRIVER", "MAIL_FROM", "MAIL_VERIFY_SSL",
-                "MAIL_ENCRYPTION", "MAIL_HOST",
+                "MAIL_ENCRYPTION",
             ),
             min_keys=3,
         ),
