@@ -330,6 +330,9 @@ def parse_compose_dotenv(
     ``lookup`` resolves ``${VAR}`` and bare ``KEY`` lines before the file's own earlier
     entries do: pass the shell environment for a project ``.env``, the project environment
     then the service's ``environment:`` for an ``env_file``. ``raw`` reads ``format: raw``.
+    (With several ``--env-file`` files Compose looks at the shell, then at everything read so
+    far with this file's earlier lines winning; passing earlier files inside ``lookup`` puts
+    them before this file's lines, which differs only when both define the same name.)
     Raises :class:`SourceError` at the offending position.
     """
     text = text.removeprefix(_BOM)

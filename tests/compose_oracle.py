@@ -119,11 +119,14 @@ def oracle_command(
     files: Sequence[Path | str] = (),
     env: Mapping[str, str] | None = None,
     profiles_all: bool = True,
+    env_files: Sequence[Path | str] = (),
 ) -> tuple[list[str], dict[str, str]]:
     """The argv and environment of one ``config --format json`` run (cwd is ``project_dir``)."""
     argv = [str(binary)]
     for file in files:
         argv += ["-f", str(file)]
+    for env_file in env_files:
+        argv += ["--env-file", str(env_file)]
     if profiles_all:
         # ``*`` activates every profile (compose-go cli/options.go; checked against v2.40.3).
         argv += ["--profile", "*"]
@@ -147,20 +150,22 @@ def oracle_environment(
     env: Mapping[str, str] | None = None,
     profiles_all: bool = True,
     *,
+    env_files: Sequence[Path | str] = (),
     binary: Path | None = None,
 ) -> Environments | Refusal:
     """Each service's container environment as Docker Compose v2.40.3 resolves it.
 
     ``files`` are ``-f`` arguments (relative to ``project_dir`` or absolute); empty means
     Compose's own discovery. ``env`` is the shell environment, and the only one: the run is
-    ``env -i``. ``profiles_all`` activates every profile, else none is active.
+    ``env -i``. ``profiles_all`` activates every profile, else none is active. ``env_files``
+    are ``--env-file`` arguments.
     """
     if binary is None:
         found = find_compose_binary()
         if found.path is None:
             raise FileNotFoundError(found.reason)
         binary = found.path
-    argv, environ = oracle_command(binary, project_dir, files, env, profiles_all)
+    argv, environ = oracle_command(binary, project_dir, files, env, profiles_all, env_files)
     try:
         proc = subprocess.run(
             argv,
@@ -188,6 +193,8 @@ def mail_lint_environment(
     files: Sequence[Path | str] = (),
     env: Mapping[str, str] | None = None,
     profiles_all: bool = True,
+    *,
+    env_files: Sequence[Path | str] = (),
 ) -> Environments | Refusal:
     """The same answer from mail-lint's Compose model (``mail_lint.compose.load_project``)."""
     from mail_lint.compose import ComposeOptions, load_project
@@ -197,7 +204,7 @@ def mail_lint_environment(
         project_dir=project_dir,
         files=tuple(Path(project_dir, file) for file in files),
         env=shell_environment(project_dir, env),
-        env_files=(),
+        env_files=tuple(Path(project_dir, file) for file in env_files),
         profiles=None if profiles_all else (),
     )
     try:

@@ -100,6 +100,8 @@ class GeneratedProject:
     compose_files: tuple[str, ...] = ()
     #: The shell environment (the oracle gets it through ``env -i``, mail-lint as ``env``).
     env: dict[str, str] = field(default_factory=dict)
+    #: ``--env-file`` arguments relative to the project directory (they replace ``.env``).
+    env_files: tuple[str, ...] = ()
     profiles_all: bool = True
     #: Why the generator meant Compose to refuse the project, or ``None``.
     expect_refusal: str | None = None
@@ -117,7 +119,7 @@ class GeneratedProject:
         """The run parameters and every file, for an assertion message."""
         head = [
             f"seed={self.seed} -f={list(self.compose_files) or '(discovery)'} "
-            f"env={self.env!r} profiles_all={self.profiles_all} "
+            f"env={self.env!r} --env-file={list(self.env_files)} profiles_all={self.profiles_all} "
             f"expect_refusal={self.expect_refusal!r}"
         ]
         for rel in sorted(self.files):
@@ -299,6 +301,16 @@ def yaml_scalar(rng: random.Random, text: str, features: set[str]) -> str:
         text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
     )
     return '"' + escaped + '"'
+
+
+def yaml_block(rng: random.Random, text: str, indent: str, features: set[str]) -> str | None:
+    """``text`` as a YAML block scalar (``|``, ``>-``, ...), or ``None`` when it cannot be one."""
+    lines = text.split("\n")
+    if not text.strip() or any(line[:1] in {" ", "\t"} or line != line.rstrip() for line in lines):
+        return None
+    style = rng.choice(("|", "|-", ">", ">-"))
+    features.add("yaml-block-scalar")
+    return style + "".join(f"\n{indent}{line}" if line else "\n" for line in lines)
 
 
 def _looks_typed(text: str) -> bool:
@@ -524,7 +536,8 @@ class _Builder:
                 else:
                     text = value_text(rng, scope, f, key)
                     qkey = f'"{key}"' if rng.random() < 0.05 else key
-                    body.append(f"{inner}{qkey}: {yaml_scalar(rng, text, f)}")
+                    block = yaml_block(rng, text, inner + "  ", f) if roll > 0.93 else None
+                    body.append(f"{inner}{qkey}: {block or yaml_scalar(rng, text, f)}")
             else:
                 if roll < 0.12:
                     f.add("environment-bare-key")
@@ -858,14 +871,50 @@ def _merge_ref(rng: random.Random, anchors: list[str]) -> str:
 def generate(seed: int) -> GeneratedProject:
     """The project for ``seed``: deterministic, valid unless ``expect_refusal`` says otherwise."""
     b = _Builder(seed)
+    _generate(b)
+    rng = b.rng
+    project = b.project
+    if rng.random() < 0.05:
+        # Windows line endings, in every file.
+        b.features.add("crlf")
+        project.files = {k: v.replace("\n", "\r\n") for k, v in project.files.items()}
+    if rng.random() < 0.03:
+        b.features.add("utf8-bom")
+        for rel in rng.sample(sorted(project.files), min(2, len(project.files))):
+            project.files[rel] = "\ufeff" + project.files[rel]
+    return project
+
+
+def _generate(b: _Builder) -> None:
     rng = b.rng
     project = b.project
     f = b.features
     defect_place = rng.choice(("dotenv", "yaml", "env_file")) if rng.random() < 0.12 else None
-    scope = b.shell_env()
-    if rng.random() < 0.75 or defect_place == "dotenv":
+    shell = scope = b.shell_env()
+    if rng.random() < 0.1:
+        # --env-file: these files replace the project .env.
+        f.add("cli-env-file")
+        names = rng.sample(("prod.env", "deploy/prod.env", ".env.production"), rng.randint(1, 2))
+        scope = b.dotenv(names[0], shell, bad=defect_place == "dotenv" and len(names) == 1)
+        if len(names) > 1:
+            f.add("cli-env-file-two")
+            second = b.dotenv(names[1], shell, bad=defect_place == "dotenv")
+            scope = Scope(
+                [n for n in scope.nonempty if n not in second.maybe] + second.nonempty,
+                [n for n in scope.defined if n not in second.maybe] + second.defined,
+                scope.maybe + second.maybe,
+            )
+        project.env_files = tuple(names)
+        if rng.random() < 0.5:
+            f.add("cli-env-file-ignored-dotenv")
+            project.files[".env"] = "SMTP_HOST=ignored.example\nMAIL_HOST=ignored.example\n"
+    elif rng.random() < 0.75 or defect_place == "dotenv":
         f.add("project-dotenv")
-        scope = b.dotenv(".env", scope, bad=defect_place == "dotenv")
+        if rng.random() < 0.03 and defect_place != "dotenv":
+            f.add("project-dotenv-empty")
+            project.files[".env"] = rng.choice(("", "# nothing here\n", "\n"))
+        else:
+            scope = b.dotenv(".env", scope, bad=defect_place == "dotenv")
     defect = None
     if defect_place == "yaml":
         defect = rng.choice(
@@ -894,7 +943,7 @@ def generate(seed: int) -> GeneratedProject:
             # An override next to the files, which Compose must NOT pick up under -f.
             f.add("files-ignored-override")
             project.files["compose.override.yaml"] = "services:\n  ignored:\n    image: nope\n"
-        if rng.random() < 0.2:
+        if not project.env_files and rng.random() < 0.2:
             # The same list through COMPOSE_FILE in the project .env (no -f, no override).
             f.add("files-COMPOSE_FILE")
             dotenv = project.files.get(".env", "")
@@ -905,9 +954,9 @@ def generate(seed: int) -> GeneratedProject:
                 f.add("files-COMPOSE_PATH_SEPARATOR")
                 dotenv += f"COMPOSE_PATH_SEPARATOR={sep}\n"
             project.files[".env"] = dotenv + f"COMPOSE_FILE={sep.join(files)}\n"
-            return project
+            return
         project.compose_files = tuple(files)
-        return project
+        return
     main_name = rng.choice(DISCOVERY_NAMES)
     project.files[main_name] = main_text
     if mode == "discovery+override":
@@ -924,7 +973,6 @@ def generate(seed: int) -> GeneratedProject:
         project.files[other] = (
             "services:\n  decoy:\n    image: example/decoy\n    environment:\n      DECOY: '1'\n"
         )
-    return project
 
 
 def main(argv: Sequence[str]) -> int:

@@ -64,6 +64,7 @@ class Case:
     files: tuple[str, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
     profiles_all: bool = True
+    env_files: tuple[str, ...] = ()
     #: Extra context for a failure message (the generator's parameters).
     note: str = ""
 
@@ -164,6 +165,7 @@ def _generated_case(project: GeneratedProject, scratch: Path) -> Case:
         project.compose_files,
         dict(project.env),
         project.profiles_all,
+        project.env_files,
         note=head,
     )
 
@@ -201,7 +203,12 @@ class OracleRuns:
         def run(name: str) -> tuple[str, Environments | Refusal]:
             case = self.cases[name]
             return name, oracle_environment(
-                case.root, case.files, case.env, case.profiles_all, binary=self.binary
+                case.root,
+                case.files,
+                case.env,
+                case.profiles_all,
+                env_files=case.env_files,
+                binary=self.binary,
             )
 
         names = [f"{k}:{key}" for k, key in todo]
@@ -243,7 +250,9 @@ def oracle_runs(
 
 def _compare(runs: OracleRuns, kind: str, key: str) -> None:
     case, expected = runs.get(kind, key)
-    actual = mail_lint_environment(case.root, case.files, case.env, case.profiles_all)
+    actual = mail_lint_environment(
+        case.root, case.files, case.env, case.profiles_all, env_files=case.env_files
+    )
     problems = diff(expected, actual)
     if problems:
         pytest.fail(

@@ -121,6 +121,13 @@ def error(text: str, *, raw: bool = False) -> SourceError:
         ("A=1\nexport", {"A": "1", "": "export"}),
         ("A=1\nexport\nB=2", {"A": "1", "": None, "B": "2"}),
         ("export =1\nexport\nB=2", {"": "1", "B": "2"}),
+        ("export\vA=1", {"export\vA": "1"}),  # Go's \s has no \v, so no export here
+        ("export\fA=1", {"A": "1"}),
+        ("A\x85B=1", {"A\x85B": "1"}),
+        ("A=\u20031", {"A": "\u20031"}),
+        ('A="\\000"', {"A": "\\00"}),
+        ("A=${SH:-{a}}b}", {"A": "{a}b}"}),
+        ("A=$\u017f", {"A": ""}),
         ("NOPE\n", {"NOPE": None}),
         ("NOPE \n", {"NOPE": None}),
     ],

@@ -150,6 +150,7 @@ def test_missing_follows_composes_warnings(text: str, missing: tuple[str, ...]) 
         ("${SMTP_HOST", 'Invalid template: "${SMTP_HOST"'),
         ("${A:x}", 'Invalid template: "${A:x}"'),
         ("${A/b/c}", 'Invalid template: "${A/b/c}"'),
+        ("${\u0131}", 'Invalid template: "${\u0131}"'),  # no dotless i in Go's case folding
         ("${}", 'Invalid template: "${}"'),
         ("${ A}", 'Invalid template: "${ A}"'),
         ("${A:-x\n}", 'Invalid template: "${A:-x\\n}"'),
