@@ -135,15 +135,21 @@ class _Run:
         *,
         app: str | None = None,
         key: str | None = None,
+        fix: str | None = None,
     ) -> None:
         rule = self.engine_rules[code]
         self.findings.append(
-            Finding(rule.code, rule.name, rule.severity, message, location, key=key, app=app)
+            Finding(
+                rule.code, rule.name, rule.severity, message, location, key=key, app=app, fix=fix
+            )
         )
 
     def _source_error(self, exc: SourceError) -> None:
         key, message = self._redact_error(exc)
-        self._engine_finding("ML001", message, exc.location, key=key)
+        fix = None
+        if "nvalid template" in message or "invalid interpolation format" in message:
+            fix = "write a literal $ as $$, or single-quote the value in a .env file"
+        self._engine_finding("ML001", message, exc.location, key=key, fix=fix)
 
     def _redact_error(self, exc: SourceError) -> tuple[str | None, str]:
         """The key of the failing line, if any, and the error message with the value of a
