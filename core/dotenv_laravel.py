@@ -69,7 +69,7 @@ from pathlib import Path
 
 from mail_lint.errors import SourceError
 from mail_lint.interpolation import Lookup
-from mail_lint.model import DotenvEntry, Location, Variable
+from mail_lint.model import DotenvEntry, Location, Variable, origin_chain
 
 __all__ = ["parse_laravel_dotenv"]
 
@@ -365,7 +365,7 @@ def _load(parsed: _Parsed, loaded: dict[str, Variable], lookup: Lookup | None) -
     if external is not None:
         return _entry(parsed, external)
     whole = len(used) == 1 and _REFERENCE.fullmatch(parsed.value.chars) is not None
-    entry = _entry(parsed, None, resolved, _origin(used), missing, from_origin=whole)
+    entry = _entry(parsed, None, resolved, origin_chain(used), missing, from_origin=whole)
     variable = entry.to_variable()
     if variable is not None:
         loaded[parsed.name] = variable
@@ -383,7 +383,7 @@ def _entry(
 ) -> DotenvEntry:
     """The entry; a name the environment already sets keeps the environment's value."""
     if external is not None:
-        value, origin, missing = external.value, _origin((external,)), ()
+        value, origin, missing = external.value, origin_chain((external,)), ()
         from_origin = True
     return DotenvEntry(
         key=parsed.name,
@@ -419,12 +419,3 @@ def _resolve(
     return text, tuple(v for _, v in used), tuple(dict.fromkeys(reversed(missing)))
 
 
-def _origin(used: tuple[Variable, ...]) -> tuple[Location, ...]:
-    """Each variable's location followed by its own origin, de-duplicated, in order."""
-    chain: dict[Location, None] = {}
-    for variable in used:
-        if variable.location is not None:
-            chain[variable.location] = None
-        for location in variable.origin:
-            chain[location] = None
-    return tuple(chain)

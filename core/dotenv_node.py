@@ -55,7 +55,7 @@ from pathlib import Path
 
 from mail_lint.errors import SourceError
 from mail_lint.interpolation import Lookup
-from mail_lint.model import DotenvEntry, Location, Variable
+from mail_lint.model import DotenvEntry, Location, Variable, origin_chain
 
 __all__ = ["parse_node_dotenv"]
 
@@ -215,7 +215,7 @@ def _entry(
         key_location=line.key_location,
         raw=line.raw,
         quote=line.quote,
-        origin=_origin(used),
+        origin=origin_chain(used),
         missing=tuple(dict.fromkeys(missing)),
         from_origin=from_origin,
     )
@@ -299,12 +299,3 @@ def _js_replace(text: str, template: str, replacement: str) -> str:
     return text[:at] + _SUBSTITUTION.sub(substitute, replacement) + text[after:]
 
 
-def _origin(used: tuple[Variable, ...]) -> tuple[Location, ...]:
-    """Each variable's location followed by its own origin, de-duplicated, in order."""
-    chain: dict[Location, None] = {}
-    for variable in used:
-        if variable.location is not None:
-            chain[variable.location] = None
-        for location in variable.origin:
-            chain[location] = None
-    return tuple(chain)

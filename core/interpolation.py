@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from mail_lint.errors import SourceError
-from mail_lint.model import Location, Variable
+from mail_lint.model import Location, Variable, origin_chain
 
 #: Resolves a variable name to its definition, ``None`` when unset.
 Lookup = Callable[[str], Variable | None]
@@ -250,14 +250,6 @@ def _apply(name: str, operator: str, argument: str, run: _Run) -> _Piece:
     return _Piece(variable.value, (variable,), variable)
 
 
-def _origin(used: tuple[Variable, ...]) -> tuple[Location, ...]:
-    """Each used variable's location then its chain, without ``None`` and duplicates."""
-    seen: dict[Location, None] = {}
-    for variable in used:
-        for location in (variable.location, *variable.origin):
-            if location is not None:
-                seen.setdefault(location, None)
-    return tuple(seen)
 
 
 def _error(exc: _InvalidTemplate | _MissingRequired, what: str) -> str:
@@ -294,7 +286,7 @@ def interpolate(
         raise SourceError(_error(exc, what), location or _DEFAULT_LOCATION) from None
     return Interpolated(
         value=piece.value,
-        origin=_origin(piece.used),
+        origin=origin_chain(piece.used),
         missing=tuple(dict.fromkeys(run.missing)),
         from_origin=piece.direct is not None,
     )

@@ -127,6 +127,17 @@ class Variable:
     origin: tuple[Location, ...] = ()
 
 
+def origin_chain(used: tuple[Variable, ...]) -> tuple[Location, ...]:
+    """The interpolation chain of a value: each used variable's location, then its own
+    chain, in order, without duplicates."""
+    seen: dict[Location, None] = {}
+    for variable in used:
+        for location in (variable.location, *variable.origin):
+            if location is not None:
+                seen.setdefault(location, None)
+    return tuple(seen)
+
+
 @dataclass(frozen=True, slots=True)
 class DotenvEntry:
     """One ``KEY=value`` line of a dotenv file, as one dialect's reader understands it.

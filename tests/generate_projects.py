@@ -144,7 +144,7 @@ class Scope:
 
 
 def _name_for(rng: random.Random, scope: Scope, features: set[str]) -> str:
-    if rng.random() < 0.03:
+    if rng.random() < 0.015:
         # Set by Compose itself (PWD, the project name) or by the run (HOME).
         features.add("interp-compose-variable")
         return rng.choice(("PWD", "COMPOSE_PROJECT_NAME", "HOME"))
@@ -393,6 +393,8 @@ class _Builder:
         self.features = self.project.features
         self.env_files_written: set[str] = set()
         self.anchor_count = 0
+        #: A scalar anchor defined above the services being written (aliases may use it).
+        self.scalar_alias: str | None = None
         #: The service that carries the deliberate defect (override files leave it alone).
         self.defect_service: str | None = None
 
@@ -521,7 +523,10 @@ class _Builder:
         for key in chosen:
             roll = rng.random()
             if form == "mapping":
-                if roll < 0.1:
+                if self.scalar_alias and roll > 0.9:
+                    f.add("yaml-scalar-alias")
+                    body.append(f"{inner}{key}: *{self.scalar_alias}")
+                elif roll < 0.1:
                     f.add("environment-null-value")
                     body.append(f"{inner}{key}:" + rng.choice(("", " ~", " null")))
                 elif roll < 0.25:
@@ -593,8 +598,14 @@ class _Builder:
                 # Raw files get names of their own: a file is read one way only.
                 name = "raw-" + name.removeprefix("./").replace("/", "-")
             self.env_file(name, scope, bad=i == defect_index, raw=raw)
+            ref = name
+            if "/" in name.removeprefix("./") and rng.random() < 0.1:
+                # The path itself interpolated (the variable is never set).
+                f.add("env_file-interpolated-path")
+                folder, base = name.removeprefix("./").rsplit("/", 1)
+                ref = "${MAIL_CONF_DIR:-" + folder + "}/" + base
             if form != "long":
-                entries.append(name)
+                entries.append(ref)
                 continue
             extra = ""
             if rng.random() < 0.5:
@@ -602,7 +613,7 @@ class _Builder:
             if raw:
                 f.add("env_file-format-raw")
                 extra += "\nformat: raw"
-            entries.append(f"path: {name}{extra}")
+            entries.append(f"path: {ref}{extra}")
         if form == "string":
             return [f"{indent}env_file: {entries[0]}"]
         out = [f"{indent}env_file:"]
@@ -727,6 +738,8 @@ class _Builder:
         head += anchor_lines
         chosen = rng.sample(SERVICES, rng.randint(1, 4))
         names = [name for name, _ in chosen]
+        if "x-relay-host: &relayhost" in "\n".join(anchor_lines):
+            self.scalar_alias = "relayhost"
         services: list[str] = ["services:"]
         if defect:
             self.defect_service = names[0]
@@ -754,6 +767,7 @@ class _Builder:
             )
             if "x-relay-host: &relayhost" in "\n".join(anchor_lines) and rng.random() < 0.5:
                 services += ["    labels:", "      relay: *relayhost"]
+        self.scalar_alias = None
         includes = self.include(scope) if rng.random() < 0.15 else []
         if includes and rng.random() < 0.5:
             lines = head + includes + services
@@ -767,6 +781,20 @@ class _Builder:
         if rel not in self.project.files:
             folder = rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
             lines = ["services:", "  mailbase:", "    image: example/mail-base"]
+            if rng.random() < 0.25:
+                # A chain: this base extends one more file, relative to this one.
+                self.features.add("extends-chain")
+                lines[-1:] = [
+                    "    extends:",
+                    "      file: core/compose.yaml",
+                    "      service: core",
+                ]
+                core = ["services:", "  core:", "    image: example/mail-core"]
+                core += self.environment_block("    ", scope, form="mapping")
+                if rng.random() < 0.5:
+                    self.env_file(f"{folder}core/core.env", scope)
+                    core.append("    env_file: core.env")
+                self.project.files[f"{folder}core/compose.yaml"] = "\n".join(core) + "\n"
             lines += self.environment_block("    ", scope, form=rng.choice(("mapping", "list")))
             if rng.random() < 0.5:
                 self.features.add("extends-other-file-env_file")
@@ -796,12 +824,29 @@ class _Builder:
             self.env_file(f"{folder}/{env_rel}", scope)
             lines.append(f"    env_file: {env_rel}")
         lines += self.environment_block("    ", scope, form=rng.choice(("mapping", "list")))
+        if rng.random() < 0.2:
+            f.add("include-nested")
+            lines = ["include:", "  - deep/compose.yaml", *lines]
+            deep = ["services:", "  deepsmtp:", "    image: example/deep"]
+            deep += self.environment_block("    ", scope, form="mapping")
+            if rng.random() < 0.5:
+                self.dotenv(f"{folder}/deep/.env", shell, grow=False)
+            self.project.files[f"{folder}/deep/compose.yaml"] = "\n".join(deep) + "\n"
         self.project.files[f"{folder}/compose.yaml"] = "\n".join(lines) + "\n"
+        paths = [f"{folder}/compose.yaml"]
+        if long_form and rng.random() < 0.25:
+            f.add("include-path-list")
+            extra = ["services:", f"  {name}:"]
+            extra += self.environment_block("    ", scope, form="mapping")
+            self.project.files[f"{folder}/compose.local.yaml"] = "\n".join(extra) + "\n"
+            paths.append(f"{folder}/compose.local.yaml")
         if not long_form:
             f.add("include-short")
             return ["include:", f"  - {folder}/compose.yaml"]
         f.add("include-long")
-        out = ["include:", f"  - path: {folder}/compose.yaml"]
+        out = ["include:", f"  - path: {paths[0]}"]
+        if len(paths) > 1:
+            out = ["include:", "  - path:", *(f"      - {p}" for p in paths)]
         if env_file:
             f.add("include-long-env_file")
             env_rel = f"{folder}/override.env"
