@@ -9,7 +9,6 @@ linted tree.
 
 from __future__ import annotations
 
-import importlib.metadata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
@@ -18,6 +17,7 @@ from typing import Any
 import pluggy
 from mail_lint import hookspecs
 from mail_lint.apps import AppSpec
+from mail_lint.entrypoints import EntryPoint, entry_points
 from mail_lint.errors import PluginConflictError, PluginCrashError, PluginLoadError
 from mail_lint.instance import AppInstance
 from mail_lint.rules import Rule
@@ -36,28 +36,9 @@ class PluginInfo:
     module: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    name: str
-    distribution: str
-    version: str
-    entry_point: importlib.metadata.EntryPoint
-
-
-def _candidates(group: str) -> list[_Candidate]:
-    """Every entry point of ``group`` in every installed distribution, in a stable order.
-
-    ``entry_points(group=)`` already folds one distribution seen twice on ``sys.path`` into
-    one, and reads a distribution's metadata only when it has an entry point of the group
-    (start-up time: parsing every METADATA file costs more than the rest of a run).
-    """
-    found = []
-    for ep in importlib.metadata.entry_points(group=group):
-        dist = ep.dist
-        name = (dist.name if dist is not None else None) or "?"
-        version = (dist.version if dist is not None else None) or "?"
-        found.append(_Candidate(ep.name, name, version, ep))
-    return sorted(found, key=lambda c: (c.name, c.distribution.lower()))
+def _candidates(group: str) -> list[EntryPoint]:
+    """Every entry point of ``group`` in every installed distribution, in a stable order."""
+    return sorted(entry_points(group), key=lambda c: (c.name, c.distribution.lower()))
 
 
 class PluginHost:
@@ -195,7 +176,7 @@ def _register(pm: pluggy.PluginManager, plugin: object, name: str, dist: str) ->
 
 def _load_entry_points(pm: pluggy.PluginManager, group: str) -> list[PluginInfo]:
     infos: list[PluginInfo] = []
-    by_name: dict[str, _Candidate] = {}
+    by_name: dict[str, EntryPoint] = {}
     for cand in _candidates(group):
         if cand.name in by_name:
             first = by_name[cand.name]
@@ -208,12 +189,12 @@ def _load_entry_points(pm: pluggy.PluginManager, group: str) -> list[PluginInfo]
         if pm.is_blocked(cand.name):
             continue
         try:
-            plugin = cand.entry_point.load()
+            plugin = cand.load()
         except Exception as exc:
             raise PluginLoadError(
                 f"plugin {cand.name!r} from distribution {cand.distribution!r} failed to load: "
                 f"{type(exc).__name__}: {exc}"
             ) from exc
         _register(pm, plugin, cand.name, cand.distribution)
-        infos.append(PluginInfo(cand.name, cand.distribution, cand.version, cand.entry_point.value))
+        infos.append(PluginInfo(cand.name, cand.distribution, cand.version, cand.value))
     return infos

@@ -45,9 +45,15 @@ class Refusal:
     message: str
     returncode: int | None = None
 
+    @property
+    def reason(self) -> str:
+        """The message without Compose's warnings (unset variables and the like)."""
+        lines = [ln for ln in self.message.strip().splitlines() if "level=warning" not in ln]
+        return "\n".join(lines) or self.message.strip()
+
     def __str__(self) -> str:
         code = f" (exit {self.returncode})" if self.returncode is not None else ""
-        return f"{self.side} refused{code}: {self.message.strip()}"
+        return f"{self.side} refused{code}: {self.reason}"
 
 
 #: The oracle's refusal: ``message`` is the binary's stderr.

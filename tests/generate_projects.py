@@ -2,8 +2,9 @@
 
 ``generate(seed)`` returns a :class:`GeneratedProject`: a few files (compose files, overrides,
 ``-f`` extras, the project ``.env``, ``env_file`` targets, ``extends`` bases, ``include``d
-sub-projects), the ``-f`` list (empty for Compose's own discovery), a shell environment and
-whether every profile is active. The same seed always gives the same bytes.
+sub-projects), the ``-f`` list (empty for Compose's own discovery), ``--env-file`` arguments,
+a shell environment and whether every profile is active. The same seed always gives the same
+bytes.
 
 The generator knows no Compose semantics beyond what it needs to steer *validity*: the oracle,
 not this module, says what each project means. It never writes ``${`` that is not a complete
@@ -83,8 +84,9 @@ ENV_FILE_NAMES = (
     "plausible-conf.env", ".env.mail",
 )  # fmt: skip
 
-_NAME_CHAR = re.compile(r"[A-Za-z0-9_]")
 _PLAIN_BAD_START = set("-?:,[]{}#&*!|>'\"%@`")
+#: An environment entry of a service, mapping or list form (group 1 is the key).
+_ENV_KEY = re.compile(r"""^      (?:- )?['"]?([A-Za-z_][A-Za-z0-9_]*)(?:['"]?:|=|$)""")
 
 # --------------------------------------------------------------------------------------------
 # The result
@@ -324,7 +326,7 @@ def _looks_typed(text: str) -> bool:
 def dotenv_value(rng: random.Random, text: str, features: set[str], *, raw: bool = False) -> str:
     """``text`` as the right-hand side of a Compose dotenv line."""
     styles = ["double"]
-    # In single quotes only ``\\'`` is an escape; a backslash before a quote or at the end
+    # In single quotes only ``\'`` is an escape: a backslash before a quote or at the end
     # would escape the closing quote.
     if not text.endswith("\\") and "\\'" not in text and ("'" not in text or rng.random() < 0.5):
         styles += ["single"]
@@ -395,6 +397,8 @@ class _Builder:
         self.anchor_count = 0
         #: A scalar anchor defined above the services being written (aliases may use it).
         self.scalar_alias: str | None = None
+        #: Mail keys each main-file service writes (override files reset some of them).
+        self.service_keys: dict[str, list[str]] = {}
         #: The service that carries the deliberate defect (override files leave it alone).
         self.defect_service: str | None = None
 
@@ -756,7 +760,7 @@ class _Builder:
             elif (i > 0 or not defect) and rng.random() < 0.15:
                 f.add("extends-other-file")
                 extends = self.extends_file(scope)
-            services += self.service(
+            service_lines = self.service(
                 name,
                 image,
                 scope,
@@ -765,6 +769,9 @@ class _Builder:
                 env_anchors=env_anchors,
                 svc_anchors=svc_anchors,
             )
+            services += service_lines
+            found = (_ENV_KEY.match(line) for line in service_lines)
+            self.service_keys[name] = [m[1] for m in found if m and m[1] in MAIL_KEYS]
             if "x-relay-host: &relayhost" in "\n".join(anchor_lines) and rng.random() < 0.5:
                 services += ["    labels:", "      relay: *relayhost"]
         self.scalar_alias = None
@@ -776,6 +783,14 @@ class _Builder:
         return "\n".join(lines) + "\n", names
 
     def extends_file(self, scope: Scope) -> list[str]:
+        # Another file: the main file's anchors are not visible there.
+        saved, self.scalar_alias = self.scalar_alias, None
+        try:
+            return self._extends_file(scope)
+        finally:
+            self.scalar_alias = saved
+
+    def _extends_file(self, scope: Scope) -> list[str]:
         rng = self.rng
         rel = rng.choice(("common.yaml", "shared/mail-base.yml", "base/compose.yaml"))
         if rel not in self.project.files:
@@ -884,6 +899,10 @@ class _Builder:
             elif roll < 0.35:
                 f.add("tag!reset-key")
                 keys = rng.sample(MAIL_KEYS, 2)
+                written = [k for k in self.service_keys.get(name, []) if k != keys[1]]
+                if written and rng.random() < 0.7:
+                    f.add("tag!reset-written-key")
+                    keys[0] = rng.choice(written)
                 svc.append("    environment:")
                 svc.append(f"      {keys[0]}: !reset" + rng.choice((" null", "", " {}")))
                 svc.append(f"      {keys[1]}: {yaml_scalar(rng, rng.choice(HOSTS), f)}")
@@ -906,7 +925,7 @@ class _Builder:
         return "\n".join(lines) + "\n"
 
 
-def _merge_ref(rng: random.Random, anchors: list[str]) -> str:
+def _merge_ref(rng: random.Random, anchors: Sequence[str]) -> str:
     if len(anchors) > 1 and rng.random() < 0.5:
         picked = rng.sample(anchors, 2)
         return "[" + ", ".join(f"*{a}" for a in picked) + "]"
@@ -919,6 +938,19 @@ def generate(seed: int) -> GeneratedProject:
     _generate(b)
     rng = b.rng
     project = b.project
+    if project.compose_files and rng.random() < 0.12:
+        # Run from the parent folder: -f names a file in a subfolder, which becomes the
+        # project directory; a .env in the working directory is not the project's.
+        b.features.add("files-in-subfolder")
+        sub = rng.choice(("stack", "deploy/mail"))
+        project.files = {f"{sub}/{k}": v for k, v in project.files.items()}
+        project.compose_files = tuple(f"{sub}/{c}" for c in project.compose_files)
+        project.env_files = tuple(f"{sub}/{e}" for e in project.env_files)
+        if rng.random() < 0.7:
+            b.features.add("files-cwd-dotenv")
+            project.files[".env"] = (
+                "SMTP_HOST=cwd.example.com\nMAIL_HOST=cwd.example.com\nSMTP_PASSWORD=from-cwd\n"
+            )
     if rng.random() < 0.05:
         # Windows line endings, in every file.
         b.features.add("crlf")
@@ -944,6 +976,17 @@ def _generate(b: _Builder) -> None:
         if len(names) > 1:
             f.add("cli-env-file-two")
             second = b.dotenv(names[1], shell, bad=defect_place == "dotenv")
+            if rng.random() < 0.5:
+                # The later file redefines a value and builds another from it.
+                f.add("cli-env-file-redefine")
+                redefinitions = (
+                    ("MAIL_DOMAIN=example.com",),
+                    ("MAIL_DOMAIN=prod.example", "MAIL_FROM=noreply@${MAIL_DOMAIN}"),
+                )
+                for name, lines in zip(names, redefinitions, strict=True):
+                    text = project.files[name]
+                    text += "" if text.endswith("\n") else "\n"
+                    project.files[name] = text + "\n".join(lines) + "\n"
             scope = Scope(
                 [n for n in scope.nonempty if n not in second.maybe] + second.nonempty,
                 [n for n in scope.defined if n not in second.maybe] + second.defined,

@@ -9,9 +9,9 @@ refuses must be refused by mail-lint too.
 
 Oracle calls run once per session, in a thread pool, for just the cases selected. A failing
 generated project names its seed: re-run it alone with
-``pytest tests/test_compose_oracle.py -k "generated and [SEED]"`` or write it out with
+``pytest 'tests/test_compose_oracle.py::test_generated_project[SEED]'`` or write it out with
 ``python tests/generate_projects.py SEED DIR``. ``MAIL_LINT_ORACLE_PROJECTS`` sets how many
-seeds are generated (default 250).
+seeds are generated (default 300).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ pytestmark = pytest.mark.oracle
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 #: How many generated projects (seeds 0..N-1).
-GENERATED = int(os.environ.get("MAIL_LINT_ORACLE_PROJECTS", "250"))
+GENERATED = int(os.environ.get("MAIL_LINT_ORACLE_PROJECTS", "300"))
 #: Oracle calls in flight at once (each is a short-lived Go process).
 WORKERS = max(2, min(8, (os.cpu_count() or 2) * 2))
 _COMPOSE_NAME = re.compile(r"(^|[.-])(docker-)?compose([.-].*)?\.ya?ml$")
@@ -137,6 +137,15 @@ def _corpus_case(compose: Path, scratch: Path) -> Case:
     return Case(f"corpus/{compose.parent.name}/{compose.name}", root, (compose.name,))
 
 
+def _corpus_dotenv_case(key: str, scratch: Path) -> Case:
+    """A corpus compose file with one of its app's corpus env files as the project ``.env``."""
+    compose_key, env_key = key.split("|")
+    case = _corpus_case(CORPUS / compose_key, scratch / "with-dotenv" / Path(env_key).name)
+    shutil.copy(CORPUS / env_key, case.root / ".env")
+    case.id = f"corpus/{compose_key} + {env_key} as .env"
+    return case
+
+
 def _corpus_env_case(env_file: Path, scratch: Path) -> Case:
     """A corpus env file read through ``env_file`` by a one-service project."""
     root = scratch / "env" / env_file.parent.name / env_file.name
@@ -159,6 +168,9 @@ def _generated_case(project: GeneratedProject, scratch: Path) -> Case:
     root.mkdir(parents=True)
     project.write(root)
     head = project.describe().split("\n", 1)[0]
+    head += (
+        f"\nre-run: pytest 'tests/test_compose_oracle.py::test_generated_project[{project.seed}]'"
+    )
     return Case(
         f"seed-{project.seed}",
         root,
@@ -188,6 +200,8 @@ class OracleRuns:
     def _build(self, kind: str, key: str) -> Case:
         if kind == "corpus":
             return _corpus_case(CORPUS / key, self.scratch)
+        if kind == "corpus-dotenv":
+            return _corpus_dotenv_case(key, self.scratch)
         if kind == "corpus-env":
             return _corpus_env_case(CORPUS / key, self.scratch)
         if kind == "fixture":
@@ -255,12 +269,17 @@ def _compare(runs: OracleRuns, kind: str, key: str) -> None:
     )
     problems = diff(expected, actual)
     if problems:
+        if not isinstance(expected, Refusal) and not isinstance(actual, Refusal):
+            # Only the services that differ, to keep the message readable.
+            names = {n for n in expected.keys() | actual.keys() if expected.get(n) != actual.get(n)}
+            expected = {n: v for n, v in expected.items() if n in names}
+            actual = {n: v for n, v in actual.items() if n in names}
         pytest.fail(
             f"{case.id}: mail-lint's environment differs from Docker Compose's\n"
             + "\n".join(f"  {line}" for line in problems)
             + (f"\n{case.note}" if case.note else "")
             + f"\n\ncompose: {describe(expected)}\nmail-lint: {describe(actual)}"
-            + f"\n\nproject files:\n{render_files(case.root)}",
+            + f"\n\nproject files (in {case.root}):\n{render_files(case.root)}",
             pytrace=False,
         )
 
@@ -273,6 +292,17 @@ def _corpus_params() -> list[object]:
     files = corpus_compose_files()
     keys = [p.relative_to(CORPUS).as_posix() for p in files]
     return _params("corpus", keys, keys)
+
+
+def _corpus_dotenv_params() -> list[object]:
+    envs = corpus_env_files()
+    keys = [
+        f"{c.relative_to(CORPUS).as_posix()}|{e.relative_to(CORPUS).as_posix()}"
+        for c in corpus_compose_files()
+        for e in envs
+        if e.parent == c.parent
+    ]
+    return _params("corpus-dotenv", keys, [k.replace("|", " + ") for k in keys])
 
 
 def _corpus_env_params() -> list[object]:
@@ -305,6 +335,16 @@ def test_corpus_present() -> None:
 @pytest.mark.parametrize("case_key", _corpus_params())
 def test_corpus_compose_file(oracle_runs: OracleRuns, case_key: tuple[str, str]) -> None:
     _compare(oracle_runs, *case_key)
+    case, expected = oracle_runs.get(*case_key)
+    # An official example Compose refuses means this harness set the project up wrong.
+    assert not isinstance(expected, Refusal), f"{case.id}: {expected}"
+
+
+@pytest.mark.parametrize("case_key", _corpus_dotenv_params())
+def test_corpus_compose_file_with_dotenv(
+    oracle_runs: OracleRuns, case_key: tuple[str, str]
+) -> None:
+    _compare(oracle_runs, *case_key)
 
 
 @pytest.mark.parametrize("case_key", _corpus_env_params())
@@ -334,9 +374,8 @@ def test_generator_means_what_compose_does(oracle_runs: OracleRuns) -> None:
     for seed in seeds:
         _, result = oracle_runs.get("generated", seed)
         project = oracle_runs.projects[int(seed)]
-        refused = isinstance(result, Refusal)
-        if refused != (project.expect_refusal is not None):
-            reason = result.message.strip().splitlines()[-1] if refused else "loads"
+        if isinstance(result, Refusal) != (project.expect_refusal is not None):
+            reason = result.reason if isinstance(result, Refusal) else "Compose loads it"
             wrong.append(f"seed {seed}: meant {project.expect_refusal or 'valid'}, {reason}")
     refusals = sum(1 for s in seeds if oracle_runs.projects[int(s)].expect_refusal)
     assert not wrong, "\n".join(wrong)
@@ -398,6 +437,31 @@ REQUIRED_FEATURES = {
     "tag!reset": 10,
     "tag!override": 10,
     "tag!reset-key": 10,
+    "tag!reset-written-key": 5,
+    "tag!reset-env_file": 5,
+    "cli-env-file": 10,
+    "cli-env-file-two": 5,
+    "files-COMPOSE_FILE": 5,
+    "files-in-subfolder": 5,
+    "files-ignored-override": 10,
+    "files-two-candidates": 2,
+    "files-two-override-candidates": 3,
+    "env_file-format-raw": 5,
+    "env_file-interpolated-path": 5,
+    "extends-chain": 5,
+    "include-nested": 2,
+    "include-path-list": 1,
+    "include-long-env_file": 2,
+    "include-dotenv": 5,
+    "yaml-block-scalar": 50,
+    "yaml-scalar-alias": 2,
+    "alias-environment": 5,
+    "interp-compose-variable": 5,
+    "dollar-escaped-template": 20,
+    "dotenv-multiline-literal": 5,
+    "dotenv-escaped-dollar": 10,
+    "crlf": 3,
+    "utf8-bom": 1,
 }
 
 

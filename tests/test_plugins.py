@@ -204,3 +204,18 @@ def test_app_name_claimed_twice_is_an_error() -> None:
     )
     with pytest.raises(PluginConflictError, match="app 'same' is claimed by both plugin"):
         host.apps()
+
+
+@pytest.mark.parametrize("group", ["mail_lint", "console_scripts", "pytest11"])
+def test_entry_point_scan_agrees_with_importlib_metadata(group: str) -> None:
+    import importlib.metadata
+
+    from mail_lint.entrypoints import entry_points
+
+    expected = sorted(
+        (ep.name, ep.value, ep.dist.name if ep.dist else "?", ep.dist.version if ep.dist else "?")
+        for ep in importlib.metadata.entry_points(group=group)
+    )
+    found = sorted((ep.name, ep.value, ep.distribution, ep.version) for ep in entry_points(group))
+    assert found == expected
+    assert found or group == "pytest11"
