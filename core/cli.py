@@ -29,9 +29,11 @@ def _parser() -> argparse.ArgumentParser:
         prog="mail-lint",
         description="Lint the mail configuration of self-hosted apps: docker-compose files, "
         ".env and env_file targets, and the apps' own settings files.",
+        epilog="Without a COMMAND, `mail-lint [PATH...]` is `mail-lint check [PATH...]`.",
     )
     parser.add_argument("--version", action="version", version=f"mail-lint {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # An explicit prog spares argparse a HelpFormatter (and its shutil import) at start-up.
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="mail-lint")
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("paths", nargs="*", type=Path, metavar="PATH",

@@ -7,7 +7,6 @@ so a secret value never reaches the output even if a message quoted it by mistak
 from __future__ import annotations
 
 import enum
-import json
 import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -127,6 +126,8 @@ def write_json(result: RunResult, stream: IO[str], *, cwd: Path) -> None:
             "incomplete": result.incomplete,
         },
     }
+    import json
+
     json.dump(document, stream, indent=2)
     stream.write("\n")
 
@@ -217,6 +218,8 @@ def write_inspect_json(
         "version": JSON_VERSION,
         "instances": [instance_json(r, show, redact) for r in result.instances],
     }
+    import json
+
     text = json.dumps(document, indent=2)
     stream.write((result.scrub(text) if scrub else text) + "\n")
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import enum
 import re
-import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -184,6 +183,7 @@ def rule(
 
 
 def _dedent(doc: str) -> str:
-    """``inspect.cleandoc`` without importing ``inspect`` (start-up time)."""
-    first, _, rest = doc.partition("\n")
-    return (first.strip() + "\n" + textwrap.dedent(rest)).strip()
+    # dataclasses imports inspect already: this costs nothing at start-up.
+    import inspect
+
+    return inspect.cleandoc(doc)

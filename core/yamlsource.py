@@ -18,13 +18,10 @@ that carry 1-based locations. Composing here, rather than with ``yaml.compose``,
 
 from __future__ import annotations
 
-import base64
-import binascii
 import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +164,8 @@ def go_format_float(value: float) -> str:
         return "NaN"
     if math.isinf(value):
         return "+Inf" if value > 0 else "-Inf"
+    from decimal import Decimal  # only for float scalars; not on the start-up path
+
     sign, digit_tuple, exponent = Decimal(repr(value)).as_tuple()
     assert isinstance(exponent, int)
     digits = "".join(map(str, digit_tuple)).rstrip("0") or "0"
@@ -258,6 +257,9 @@ def _resolve_explicit(tag: str, text: str, location: Location) -> tuple[str, str
     if tag == STR:
         return STR, text
     if tag == BINARY:
+        import base64
+        import binascii
+
         try:
             data = base64.b64decode("".join(text.split()), validate=True)
         except (binascii.Error, ValueError) as exc:
