@@ -422,12 +422,15 @@ class _Builder:
     def dotenv(self, path: str, base: Scope, *, bad: bool = False, grow: bool = True) -> Scope:
         """Write a Compose dotenv file at ``path``; return ``base`` plus what it certainly sets.
 
-        ``grow`` False keeps the certain sets at ``base`` while writing (for files whose
-        lines another environment may override, such as an included project's ``.env``).
+        ``grow`` False keeps what the file's own lines may rely on at ``base`` (for files whose
+        values another environment may override while Compose reads them: an included
+        project's ``.env``, and every ``--env-file`` but the last, which Compose reads again
+        with the merged values as its environment).
         """
         rng = self.rng
         shell = self.project.env
         scope = Scope(list(base.nonempty), list(base.defined), list(base.maybe))
+        result = Scope(list(base.nonempty), list(base.defined), list(base.maybe))
         lines = []
         if rng.random() < 0.4:
             lines.append("# mail settings")
@@ -436,15 +439,20 @@ class _Builder:
             if roll < 0.07:
                 lines.append(dotenv_line(rng, name, None, self.features))
                 scope.maybe.append(name)
+                result.maybe.append(name)
                 continue
             if roll < 0.45:
                 text = rng.choice((*HOSTS, "587", "465", "example.com", "apikey", "tls"))
                 lines.append(dotenv_line(rng, name, text, self.features))
-                if grow and shell.get(name, "x") != "":
-                    scope.nonempty.append(name)
+                if shell.get(name, "x") != "":  # the shell wins over the file
+                    result.nonempty.append(name)
+                    if grow:
+                        scope.nonempty.append(name)
             else:
                 text = value_text(rng, scope, self.features, name)
                 lines.append(dotenv_line(rng, name, text, self.features))
+            result.defined.append(name)
+            result.maybe.append(name)
             if grow:
                 scope.defined.append(name)
             scope.maybe.append(name)
@@ -458,7 +466,7 @@ class _Builder:
             lines.append("smtp_lower=lower-case-twin")
         self.project.files[path] = "\n".join(lines) + ("\n" if rng.random() < 0.9 else "")
         self.features.add("dotenv-file")
-        return scope
+        return result
 
     def bad_dotenv_line(self, where: str) -> str:
         rng = self.rng
@@ -585,6 +593,7 @@ class _Builder:
         f.add(f"env_file-{form}")
         defect_index = rng.randrange(len(names)) if defect else -1
         entries: list[str] = []
+        written: list[str] = []
         for i, name in enumerate(names):
             if "/" in name.removeprefix("./"):
                 f.add("env_file-subfolder")
@@ -602,8 +611,14 @@ class _Builder:
                 # Raw files get names of their own: a file is read one way only.
                 name = "raw-" + name.removeprefix("./").replace("/", "-")
             self.env_file(name, scope, bad=i == defect_index, raw=raw)
+            if not raw and i != defect_index:
+                written.append(name.removeprefix("./"))
             ref = name
-            if "/" in name.removeprefix("./") and rng.random() < 0.1:
+            if not name.startswith("./") and rng.random() < 0.08:
+                # The same file spelled another way (Compose de-duplicates by spelling).
+                f.add("env_file-dot-slash")
+                ref = "./" + name
+            elif "/" in name.removeprefix("./") and rng.random() < 0.1:
                 # The path itself interpolated (the variable is never set).
                 f.add("env_file-interpolated-path")
                 folder, base = name.removeprefix("./").rsplit("/", 1)
@@ -618,6 +633,12 @@ class _Builder:
                 f.add("env_file-format-raw")
                 extra += "\nformat: raw"
             entries.append(f"path: {ref}{extra}")
+        if len(written) > 1 and rng.random() < 0.1:
+            # A later file builds on a value an earlier file of the same service sets.
+            f.add("env_file-chain")
+            first, last = written[0], written[-1]
+            self.project.files[first] += "MAIL_DOMAIN_BASE=example.com\n"
+            self.project.files[last] += "MAIL_FROM_ADDRESS=noreply@${MAIL_DOMAIN_BASE:-unset}\n"
         if form == "string":
             return [f"{indent}env_file: {entries[0]}"]
         out = [f"{indent}env_file:"]
@@ -972,7 +993,12 @@ def _generate(b: _Builder) -> None:
         # --env-file: these files replace the project .env.
         f.add("cli-env-file")
         names = rng.sample(("prod.env", "deploy/prod.env", ".env.production"), rng.randint(1, 2))
-        scope = b.dotenv(names[0], shell, bad=defect_place == "dotenv" and len(names) == 1)
+        scope = b.dotenv(
+            names[0],
+            shell,
+            bad=defect_place == "dotenv" and len(names) == 1,
+            grow=len(names) == 1,
+        )
         if len(names) > 1:
             f.add("cli-env-file-two")
             second = b.dotenv(names[1], shell, bad=defect_place == "dotenv")

@@ -206,8 +206,10 @@ class OracleRuns:
             return _corpus_env_case(CORPUS / key, self.scratch)
         if kind == "fixture":
             return _fixture_case(REPO / key, self.scratch)
-        project = self.projects.setdefault(int(key), generate(int(key)))
-        return _generated_case(project, self.scratch)
+        seed = int(key)
+        if seed not in self.projects:
+            self.projects[seed] = generate(seed)
+        return _generated_case(self.projects[seed], self.scratch)
 
     def prefetch(self, kind: str, keys: Iterable[str]) -> None:
         todo = [(kind, key) for key in keys if f"{kind}:{key}" not in self.cases]
@@ -448,6 +450,9 @@ REQUIRED_FEATURES = {
     "files-two-override-candidates": 3,
     "env_file-format-raw": 5,
     "env_file-interpolated-path": 5,
+    "env_file-dot-slash": 5,
+    "env_file-chain": 3,
+    "cli-env-file-redefine": 2,
     "extends-chain": 5,
     "include-nested": 2,
     "include-path-list": 1,
