@@ -36,37 +36,75 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="mail-lint")
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                        help="files or folders to lint (default: .)")
-    common.add_argument("-f", "--file", dest="compose_files", action="append", type=Path,
-                        default=[], metavar="FILE",
-                        help="a Compose file, as with `docker compose -f` (repeatable)")
-    common.add_argument("--project-directory", type=Path, metavar="DIR",
-                        help="the Compose project directory (default: the first file's folder)")
-    common.add_argument("--env", action="append", default=[], metavar="KEY=VAL",
-                        help="a variable of the deploy shell environment (repeatable); the "
-                        "real environment is never read")
-    common.add_argument("--env-file", dest="env_files", action="append", type=Path, default=[],
-                        metavar="FILE", help="use this file instead of the project .env, as "
-                        "with `docker compose --env-file` (repeatable)")
-    common.add_argument("--profile", dest="profiles", action="append", metavar="NAME",
-                        help="lint only services of these Compose profiles (default: all)")
+    common.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="files or folders to lint (default: .)"
+    )
+    common.add_argument(
+        "-f",
+        "--file",
+        dest="compose_files",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="a Compose file, as with `docker compose -f` (repeatable)",
+    )
+    common.add_argument(
+        "--project-directory",
+        type=Path,
+        metavar="DIR",
+        help="the Compose project directory (default: the first file's folder)",
+    )
+    common.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="KEY=VAL",
+        help="a variable of the deploy shell environment (repeatable); the "
+        "real environment is never read",
+    )
+    common.add_argument(
+        "--env-file",
+        dest="env_files",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="use this file instead of the project .env, as "
+        "with `docker compose --env-file` (repeatable)",
+    )
+    common.add_argument(
+        "--profile",
+        dest="profiles",
+        action="append",
+        metavar="NAME",
+        help="lint only services of these Compose profiles (default: all)",
+    )
     common.add_argument("--app", metavar="NAME", help="the app of standalone files")
     common.add_argument("--debug", action="store_true", help="show tracebacks of errors")
 
     check = sub.add_parser("check", parents=[common], help="lint (the default command)")
     check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--fail-level", choices=SEVERITIES, default="error",
-                       help="exit 1 when a finding is at least this severe (default: error)")
-    check.add_argument("-q", "--quiet", action="store_true",
-                       help="print findings only: no summary, no notes")
+    check.add_argument(
+        "--fail-level",
+        choices=SEVERITIES,
+        default="error",
+        help="exit 1 when a finding is at least this severe (default: error)",
+    )
+    check.add_argument(
+        "-q", "--quiet", action="store_true", help="print findings only: no summary, no notes"
+    )
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
 
-    inspect = sub.add_parser("inspect", parents=[common],
-                             help="show detected apps, effective settings and transports")
+    inspect = sub.add_parser(
+        "inspect", parents=[common], help="show detected apps, effective settings and transports"
+    )
     inspect.add_argument("--format", choices=("text", "json"), default="text")
-    inspect.add_argument("--show-secrets", action="store_true",
-                         help="print passwords and keys instead of their shape")
+    inspect.add_argument(
+        "--show-secrets",
+        action="store_true",
+        help="print passwords and keys instead of their shape",
+    )
 
     sub.add_parser("plugins", help="list the loaded plugins")
     sub.add_parser("rules", help="list every rule: code, name, app, severity")
@@ -84,8 +122,13 @@ def _normalise(argv: list[str]) -> list[str]:
     return ["check", *argv]
 
 
-def main(argv: Sequence[str] | None = None, *, stdout: IO[str] | None = None,
-         stderr: IO[str] | None = None, cwd: Path | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+    cwd: Path | None = None,
+) -> int:
     """Run the command line; return the exit code."""
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
@@ -165,8 +208,9 @@ def _options(args: argparse.Namespace, host: PluginHost, here: Path) -> RunOptio
     )
 
 
-def _check(args: argparse.Namespace, result: RunResult, out: IO[str], err: IO[str],
-           here: Path) -> int:
+def _check(
+    args: argparse.Namespace, result: RunResult, out: IO[str], err: IO[str], here: Path
+) -> int:
     from mail_lint.report import PathStyle, write_json, write_text
     from mail_lint.rules import Severity
 
@@ -189,8 +233,9 @@ def _check(args: argparse.Namespace, result: RunResult, out: IO[str], err: IO[st
     return EXIT_OK
 
 
-def _inspect(args: argparse.Namespace, host: PluginHost, result: RunResult, out: IO[str],
-             here: Path) -> int:
+def _inspect(
+    args: argparse.Namespace, host: PluginHost, result: RunResult, out: IO[str], here: Path
+) -> int:
     from mail_lint.report import Redactor, write_inspect_json, write_inspect_text
 
     secret_keys = {k for app in host.apps() for k in app.secret_keys}
@@ -218,7 +263,9 @@ def _rule(host: PluginHost, code: str, out: IO[str], err: IO[str]) -> int:
     for found in host.rules():
         if found.code == code.upper() or found.name == code:
             out.write(f"# {found.name} ({found.code})\n\n")
-            out.write(f"App: {found.app or 'every app'}. Default severity: {found.severity.value}.\n\n")
+            out.write(
+                f"App: {found.app or 'every app'}. Default severity: {found.severity.value}.\n\n"
+            )
             out.write(found.doc.rstrip() + "\n")
             return EXIT_OK
     err.write(f"mail-lint: error: unknown rule {code!r} (see `mail-lint rules`)\n")
@@ -228,7 +275,9 @@ def _rule(host: PluginHost, code: str, out: IO[str], err: IO[str]) -> int:
 def _table(rows: list[tuple[str, ...]], out: IO[str]) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
-        out.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() + "\n")
+        out.write(
+            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() + "\n"
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -398,9 +398,7 @@ def _entry(
     )
 
 
-def _resolve(
-    value: _Value, get: Lookup
-) -> tuple[str, tuple[Variable, ...], tuple[str, ...]]:
+def _resolve(value: _Value, get: Lookup) -> tuple[str, tuple[Variable, ...], tuple[str, ...]]:
     """``Resolver::resolve``: each ``$`` position, right to left, resolved once."""
     text = value.chars
     used: list[tuple[int, Variable]] = []
@@ -417,5 +415,3 @@ def _resolve(
         used.append((index, variable))
     used.sort(key=lambda pair: pair[0])
     return text, tuple(v for _, v in used), tuple(dict.fromkeys(reversed(missing)))
-
-

@@ -297,5 +297,3 @@ def _js_replace(text: str, template: str, replacement: str) -> str:
         return text[:at] if code == "`" else text[after:]
 
     return text[:at] + _SUBSTITUTION.sub(substitute, replacement) + text[after:]
-
-

@@ -184,7 +184,9 @@ class _Run:
 
     def _unreadable(self, exc: UnreadableError) -> None:
         self.incomplete = True
-        self._engine_finding("ML002", f"cannot read this file: {exc.reason}", Location(exc.path, 1, 1))
+        self._engine_finding(
+            "ML002", f"cannot read this file: {exc.reason}", Location(exc.path, 1, 1)
+        )
 
     def _project_instances(self, target: ComposeTarget) -> list[AppInstance]:
         from mail_lint.compose import ComposeOptions, load_project
@@ -234,8 +236,12 @@ class _Run:
             if path.is_file():
                 found = found or name != ".env"
             elif path.exists():
-                self._unreadable(UnreadableError(path, "is a directory, not a file"
-                                                 if path.is_dir() else "is not a regular file"))
+                self._unreadable(
+                    UnreadableError(
+                        path,
+                        "is a directory, not a file" if path.is_dir() else "is not a regular file",
+                    )
+                )
         return found
 
     def _detect_service(self, service: Service) -> AppSpec | None:
@@ -316,7 +322,9 @@ class _Run:
                     self._source_error(exc)
                     return None
                 continue
-            hits = sum(1 for key in spec.detect_keys if key in settings or _has_prefix(settings, key))
+            hits = sum(
+                1 for key in spec.detect_keys if key in settings or _has_prefix(settings, key)
+            )
             # A file the user named needs one distinctive key; one found by a walk, min_keys.
             needed = 1 if file.explicit else spec.min_keys
             if spec.detect_keys and hits < needed and forced is None:
@@ -367,7 +375,9 @@ class _Run:
     def _crash(self, exc: PluginCrashError, instance: AppInstance) -> None:
         self.incomplete = True
         location = (
-            instance.service.location if instance.service is not None else Location(instance.path, 1, 1)
+            instance.service.location
+            if instance.service is not None
+            else Location(instance.path, 1, 1)
         )
         self._engine_finding("ML003", str(exc), location, app=instance.app.name)
 

@@ -42,9 +42,7 @@ class PluginCrashError(MailLintError):
 
     def __init__(self, plugin: str, what: str, path: str | None, exc: BaseException) -> None:
         where = f" on {path}" if path else ""
-        super().__init__(
-            f"plugin {plugin!r} crashed in {what}{where}: {type(exc).__name__}: {exc}"
-        )
+        super().__init__(f"plugin {plugin!r} crashed in {what}{where}: {type(exc).__name__}: {exc}")
         self.plugin = plugin
         self.what = what
         self.path = path

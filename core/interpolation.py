@@ -250,8 +250,6 @@ def _apply(name: str, operator: str, argument: str, run: _Run) -> _Piece:
     return _Piece(variable.value, (variable,), variable)
 
 
-
-
 def _error(exc: _InvalidTemplate | _MissingRequired, what: str) -> str:
     """Compose's message for a template error (see the module docstring)."""
     if isinstance(exc, _InvalidTemplate):

@@ -75,7 +75,9 @@ class PluginHost:
         pm.register(core_plugin, name="core")
         from mail_lint import __version__
 
-        infos: list[PluginInfo] = [PluginInfo("core", "mail-lint", __version__, core_plugin.__name__)]
+        infos: list[PluginInfo] = [
+            PluginInfo("core", "mail-lint", __version__, core_plugin.__name__)
+        ]
         if load_entry_points:
             infos += _load_entry_points(pm, group)
         for name, plugin in extra_plugins:
@@ -154,7 +156,9 @@ class PluginHost:
             try:
                 result = impl.function(instance=instance)
             except Exception as exc:
-                raise PluginCrashError(plugin, "mail_lint_interpret", str(instance.path), exc) from exc
+                raise PluginCrashError(
+                    plugin, "mail_lint_interpret", str(instance.path), exc
+                ) from exc
             if result is not None:
                 return tuple(result)
         return ()

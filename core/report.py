@@ -53,9 +53,7 @@ def _where(loc: Location | None, show: PathStyle) -> str:
     return f"{show(loc.path)}:{loc.line}:{loc.column}"
 
 
-def write_text(
-    result: RunResult, stream: IO[str], *, cwd: Path, colour: bool, quiet: bool
-) -> None:
+def write_text(result: RunResult, stream: IO[str], *, cwd: Path, colour: bool, quiet: bool) -> None:
     """``path:line:col: CODE [severity] message``, then the origin chain of an interpolated
     value, then (unless quiet) a one-line summary. Nothing at all when there is no finding."""
     show = PathStyle(cwd)
@@ -165,7 +163,9 @@ def _settings_json(settings: Settings, show: PathStyle, redact: Redactor) -> dic
     return {key: _setting_json(s, show, redact) for key, s in settings.items()}
 
 
-def _field_json(name: str, field: Field[object], show: PathStyle, redact: Redactor) -> dict[str, Any]:
+def _field_json(
+    name: str, field: Field[object], show: PathStyle, redact: Redactor
+) -> dict[str, Any]:
     value = field.value
     if isinstance(value, enum.Enum):
         value = value.value
@@ -235,9 +235,7 @@ def write_inspect_text(
     for report in result.instances:
         inst = report.instance
         where = f"service {inst.service_name!r} in " if inst.service_name else ""
-        out.append(
-            f"{inst.app.title} {format_version(inst.version)} — {where}{show(inst.path)}"
-        )
+        out.append(f"{inst.app.title} {format_version(inst.version)} — {where}{show(inst.path)}")
         _settings_text(out, "environment", inst.environment, show, redact)
         for loaded in inst.files:
             _settings_text(out, f"file {show(loaded.path)}", loaded.settings, show, redact)
@@ -254,7 +252,9 @@ def write_inspect_text(
             out.append("  (no transport: this app's plugin does not interpret it yet)")
         out.append("")
     text = "\n".join(out)
-    stream.write((result.scrub(text) if scrub else text) + ("\n" if not text.endswith("\n") else ""))
+    stream.write(
+        (result.scrub(text) if scrub else text) + ("\n" if not text.endswith("\n") else "")
+    )
 
 
 def _settings_text(

@@ -396,8 +396,12 @@ class _TomlScanner:
             stop = self._inline_table(at, keypath)
         else:
             match = _TOML_DATETIME.match(text, at) or _TOML_SCALAR_END.search(text, at)
-            stop = len(text) if match is None else match.end() if match.start() == at else (
-                match.start()
+            stop = (
+                len(text)
+                if match is None
+                else match.end()
+                if match.start() == at
+                else (match.start())
             )
         self.spans[keypath] = _Span(at, stop)
         return stop
@@ -485,7 +489,7 @@ def load_json(text: str, path: Path) -> tuple[Setting, ...]:
         start = _JSON_SPACE.match(text, 0)
         at = start.end() if start else 0
         raise SourceError(
-            "a settings export is a JSON object of settings (or {\"data\": {...}})",
+            'a settings export is a JSON object of settings (or {"data": {...}})',
             lines.location(at),
         )
     scanner = _JsonScanner(text, scanstring, NUMBER_RE)
@@ -535,8 +539,11 @@ class _JsonScanner:
             if match is not None and not text.startswith("-Infinity", at):
                 stop = match.end()
             else:
-                word = next(w for w in ("true", "false", "null", "NaN", "Infinity", "-Infinity")
-                            if text.startswith(w, at))
+                word = next(
+                    w
+                    for w in ("true", "false", "null", "NaN", "Infinity", "-Infinity")
+                    if text.startswith(w, at)
+                )
                 stop = at + len(word)
         self.spans[keypath] = _Span(at, stop)
         return stop

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from conftest import RunCli
-from support import CORPUS
 
 # corpus file -> the instances mail-lint must find: (app, service, version)
 COMPOSE = {
@@ -25,7 +24,8 @@ COMPOSE = {
     # The dev stack runs listmonk from source, outside Compose: only adminer, mailhog, db.
     "listmonk/listmonk-master-911e0b7.dev.docker-compose.yml": [],
     "listmonk/listmonk-v3.0.0.docker-compose.yml": [
-        ("listmonk", "app", "latest"), ("listmonk", "demo-app", "latest"),
+        ("listmonk", "app", "latest"),
+        ("listmonk", "demo-app", "latest"),
     ],
     "listmonk/listmonk-v4.0.0.docker-compose.yml": [("listmonk", "app", "latest")],
     "plausible/ce-285eb87-v2.1.3.compose.yml": [("plausible", "plausible", "2.1.3")],
@@ -80,9 +80,11 @@ def test_old_plausible_compose_with_its_env_file(
 ) -> None:
     # These compose files name their env file `plausible-conf.env`.
     (tmp_path / "docker-compose.yml").write_text(
-        (corpus / f"plausible/ce-{version}-branch.docker-compose.yml").read_text())
+        (corpus / f"plausible/ce-{version}-branch.docker-compose.yml").read_text()
+    )
     (tmp_path / "plausible-conf.env").write_text(
-        (corpus / f"plausible/ce-{version}-branch.plausible-conf.env").read_text())
+        (corpus / f"plausible/ce-{version}-branch.plausible-conf.env").read_text()
+    )
     outcome = run_cli("inspect", "--format", "json", ".", cwd=tmp_path)
     [inst] = json.loads(outcome.out)["instances"]
     assert (inst["app"], inst["service"]) == ("plausible", "plausible")

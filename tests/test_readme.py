@@ -25,7 +25,9 @@ def test_ci_runs_the_readme_set_up_commands() -> None:
     ci = (REPO / ".ci" / "run").read_text()
     # Command 1 installs and runs the example; CI runs the same install and example.
     install_step, run_step = install.split(" && .venv/bin/mail-lint ")
-    assert install_step.startswith("python3 -m venv .venv && .venv/bin/pip install -e '.[test,oracle]'")
+    assert install_step.startswith(
+        "python3 -m venv .venv && .venv/bin/pip install -e '.[test,oracle]'"
+    )
     assert ".venv/bin/pip install --quiet -e '.[test,oracle]'" in ci
     assert f".venv/bin/mail-lint {run_step}" in ci
     # Command 2 is exactly CI's last line.
