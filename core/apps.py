@@ -35,7 +35,7 @@ class DotenvDialect(enum.StrEnum):
     NODE = "node"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SettingsFile:
     """A settings file an app reads besides its environment."""
 
@@ -57,7 +57,7 @@ class SettingsFile:
         return any(fnmatchcase(name, pattern) for pattern in self.patterns)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AppSpec:
     """What a plugin says about its app."""
 
@@ -90,7 +90,7 @@ _DIGEST = re.compile(r"@[A-Za-z0-9_+.-]+:[0-9a-fA-F]+$")
 _VERSION = re.compile(r"(?:^|[-_])v?(\d+(?:\.\d+)*)(?=$|[-_+.])")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ImageRef:
     """A parsed image reference: ``registry/repo/name:tag@digest``."""
 

@@ -24,9 +24,20 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SEVERITIES = ("error", "warning", "info")
 
 
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    """argparse's formatter with an explicit width: the default one imports shutil (and
+    with it bz2 and lzma) on every start, only to measure the terminal."""
+    try:
+        width = os.get_terminal_size().columns - 2
+    except OSError:
+        width = 78
+    return argparse.HelpFormatter(prog, width=max(40, min(width, 118)))
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mail-lint",
+        formatter_class=_formatter,
         description="Lint the mail configuration of self-hosted apps: docker-compose files, "
         ".env and env_file targets, and the apps' own settings files.",
         epilog="Without a COMMAND, `mail-lint [PATH...]` is `mail-lint check [PATH...]`.",
@@ -35,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     # An explicit prog spares argparse a HelpFormatter (and its shutil import) at start-up.
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="mail-lint")
 
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False, formatter_class=_formatter)
     common.add_argument(
         "paths", nargs="*", type=Path, metavar="PATH", help="files or folders to lint (default: .)"
     )
@@ -83,7 +94,9 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--app", metavar="NAME", help="the app of standalone files")
     common.add_argument("--debug", action="store_true", help="show tracebacks of errors")
 
-    check = sub.add_parser("check", parents=[common], help="lint (the default command)")
+    check = sub.add_parser(
+        "check", formatter_class=_formatter, parents=[common], help="lint (the default command)"
+    )
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument(
         "--fail-level",
@@ -97,7 +110,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
 
     inspect = sub.add_parser(
-        "inspect", parents=[common], help="show detected apps, effective settings and transports"
+        "inspect",
+        formatter_class=_formatter,
+        parents=[common],
+        help="show detected apps, effective settings and transports",
     )
     inspect.add_argument("--format", choices=("text", "json"), default="text")
     inspect.add_argument(
@@ -106,9 +122,11 @@ def _parser() -> argparse.ArgumentParser:
         help="print passwords and keys instead of their shape",
     )
 
-    sub.add_parser("plugins", help="list the loaded plugins")
-    sub.add_parser("rules", help="list every rule: code, name, app, severity")
-    rule = sub.add_parser("rule", help="show a rule's documentation")
+    sub.add_parser("plugins", formatter_class=_formatter, help="list the loaded plugins")
+    sub.add_parser(
+        "rules", formatter_class=_formatter, help="list every rule: code, name, app, severity"
+    )
+    rule = sub.add_parser("rule", formatter_class=_formatter, help="show a rule's documentation")
     rule.add_argument("code")
     return parser
 

@@ -29,9 +29,9 @@ from types import MappingProxyType
 
 from mail_lint.dotenv_compose import parse_compose_dotenv
 from mail_lint.errors import SourceError
-from mail_lint.textio import read_source
 from mail_lint.interpolation import interpolate
 from mail_lint.model import DotenvEntry, Location, Setting, Settings, SourceKind, Variable
+from mail_lint.textio import read_source
 from mail_lint.yamlsource import (
     BOOL,
     NULL,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from mail_lint.apps import AppSpec
 from mail_lint.errors import UsageError
@@ -25,24 +25,21 @@ _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
 WALK_SIZE_LIMIT = 1 << 20
 
 
-@dataclass(frozen=True, slots=True)
-class ComposeTarget:
+class ComposeTarget(NamedTuple):
     """A Compose project: its directory, and the ``-f`` files (empty: Compose's discovery)."""
 
     project_dir: Path
     files: tuple[Path, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class FileTarget:
+class FileTarget(NamedTuple):
     """A file that may be an app's settings file; ``explicit`` when named by the user."""
 
     path: Path
     explicit: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(NamedTuple):
     """Everything one run will read."""
 
     projects: tuple[ComposeTarget, ...]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from mail_lint.apps import AppSpec, DotenvDialect, FileFormat, ImageRef, SettingsFile, Version
 from mail_lint.discover import COMPOSE_NAMES, OVERRIDE_NAMES, ComposeTarget, FileTarget, plan
@@ -34,8 +34,7 @@ _KEY_VALUE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class RunOptions:
+class RunOptions(NamedTuple):
     """What the user asked for."""
 
     paths: tuple[Path, ...] = (Path("."),)
@@ -43,7 +42,7 @@ class RunOptions:
     compose_files: tuple[Path, ...] = ()
     project_dir: Path | None = None
     #: ``--env KEY=VAL``: the shell environment Compose would see (never read implicitly).
-    env: Mapping[str, str] = field(default_factory=dict)
+    env: Mapping[str, str] = MappingProxyType({})
     #: ``--env-file``: replaces the project ``.env``, as ``docker compose --env-file``.
     env_files: tuple[Path, ...] = ()
     #: Active profiles; ``None`` lints every service of every profile.
@@ -52,16 +51,14 @@ class RunOptions:
     app: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class InstanceReport:
+class InstanceReport(NamedTuple):
     """A detected instance and how it will send mail."""
 
     instance: AppInstance
     transports: tuple[Transport, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class RunResult:
+class RunResult(NamedTuple):
     """Everything a run found."""
 
     findings: tuple[Finding, ...]

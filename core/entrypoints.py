@@ -14,13 +14,12 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _NORMALIZE = re.compile(r"[-_.]+")
 
 
-@dataclass(frozen=True, slots=True)
-class EntryPoint:
+class EntryPoint(NamedTuple):
     """``name = value`` of a group, with the distribution that declares it."""
 
     name: str

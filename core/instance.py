@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from mail_lint.compose import ComposeProject, Service
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class LoadedFile:
     """A settings file the instance reads, loaded with positions."""
 
@@ -22,7 +22,7 @@ class LoadedFile:
     settings: Settings
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class AppInstance:
     """One instance of an app, with everything that configures it."""
 

@@ -10,9 +10,8 @@ linted tree.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 import pluggy
 from mail_lint import hookspecs
@@ -26,8 +25,7 @@ from mail_lint.transport import Transport
 GROUP = "mail_lint"
 
 
-@dataclass(frozen=True, slots=True)
-class PluginInfo:
+class PluginInfo(NamedTuple):
     """A loaded plugin: its name, the distribution that ships it and its version."""
 
     name: str

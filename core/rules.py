@@ -52,7 +52,7 @@ class Scope(enum.StrEnum):
     ENGINE = "engine"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Finding:
     """One problem, at the place a person must change."""
 
@@ -76,7 +76,7 @@ class Finding:
         return (str(loc.path), loc.line, loc.column, self.code)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RuleContext:
     """What a rule's check receives: the instance, the transport (for transport rules)."""
 
@@ -131,7 +131,7 @@ _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _REQUIRED_HEADINGS = ("## What it does", "## Why is this bad?", "## Example")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Rule:
     """A lint rule: stable code, kebab-case name (reads as "ignore <name>"), default
     severity, the app it applies to (``None``: every app), its scope and its doc."""

@@ -46,7 +46,7 @@ class TransportKind(enum.StrEnum):
     NONE = "none"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Field(Generic[T]):
     """A derived value and the settings it was derived from (empty for a code default)."""
 
@@ -63,7 +63,7 @@ def _none() -> Field[None]:
     return Field(None)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Transport:
     """One outgoing-mail connection of an app instance, as the app will make it."""
 

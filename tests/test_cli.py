@@ -224,7 +224,9 @@ def test_rules_and_rule(run_cli: RunCli) -> None:
     listing = run_cli("rules")
     assert listing.rc == 0
     assert listing.out.splitlines()[0].split() == ["code", "name", "app", "severity"]
-    assert ["ML001", "parse-error", "*", "error"] in [row.split() for row in listing.out.splitlines()]
+    assert ["ML001", "parse-error", "*", "error"] in [
+        row.split() for row in listing.out.splitlines()
+    ]
     doc = run_cli("rule", "ML001")
     assert doc.out.startswith("# parse-error (ML001)\n")
     assert "## Why is this bad?" in doc.out
