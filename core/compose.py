@@ -23,17 +23,25 @@ stands in for it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
-from mail_lint.dotenv_compose import parse_compose_dotenv
+from mail_lint.compose_schema import (
+    ENV_FILE_KEYS,
+    go_type,
+    is_string,
+    unknown_keys,
+    validate_model,
+)
+from mail_lint.dotenv_compose import _Parser, _RawParser
 from mail_lint.errors import SourceError
 from mail_lint.interpolation import interpolate
 from mail_lint.model import DotenvEntry, Location, Setting, Settings, SourceKind, Variable
 from mail_lint.textio import read_source
 from mail_lint.yamlsource import (
     BOOL,
+    MAP,
     NULL,
     OVERRIDE,
     RESET,
@@ -177,6 +185,7 @@ class _Context:
     variables: Mapping[str, Variable]
     included: list[Path]
     cache: dict[tuple[Path, Path, int], tuple[_FileModel, ...]]
+    raw: dict[Path, tuple[YNode | None, ...]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- public entry
