@@ -148,8 +148,8 @@ def main(
     cwd: Path | None = None,
 ) -> int:
     """Run the command line; return the exit code."""
-    out = stdout if stdout is not None else sys.stdout
-    err = stderr if stderr is not None else sys.stderr
+    out = stdout if stdout is not None else _robust(sys.stdout)
+    err = stderr if stderr is not None else _robust(sys.stderr)
     args_list = _normalise(list(sys.argv[1:] if argv is None else argv))
     parser = _parser()
     try:
@@ -182,6 +182,15 @@ def main(
     if args.command == "inspect":
         return _inspect(args, host, result, out, here)
     return _check(args, result, out, err, here)
+
+
+def _robust(stream: IO[str]) -> IO[str]:
+    """A console stream that cannot fail on a character its encoding lacks (an ASCII
+    locale): such characters are escaped instead of raising."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
+    return stream
 
 
 def _host() -> PluginHost:

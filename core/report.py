@@ -39,8 +39,8 @@ class PathStyle:
     def __call__(self, path: Path) -> str:
         absolute = os.path.normpath(path if path.is_absolute() else self._cwd / path)
         relative = os.path.relpath(absolute, self._cwd)
-        # ../shared/x.env reads better than /work/shared/x.env; /etc/x does not as ../../etc/x.
-        return relative if relative.count("..") <= 2 else absolute
+        # Inside the working directory: relative, as editors and ruff show it; else absolute.
+        return absolute if relative.startswith("..") else relative
 
 
 _COLOURS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
