@@ -62,3 +62,35 @@ def test_every_module_imports_without_warnings() -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_wheel_holds_mail_lint_and_its_plugins_only(tmp_path: Path) -> None:
+    """`pip install .` ships core/ as mail_lint and plugins/ as mail_lint.plugins."""
+    import zipfile
+
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(tmp_path),
+            str(REPO),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    [wheel] = tmp_path.glob("mail_lint-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    tops = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
+    assert tops == {"mail_lint"}
+    for app in ("bookstack", "docmost", "plausible", "wgdashboard", "listmonk"):
+        assert f"mail_lint/plugins/{app}/__init__.py" in names
+    assert "mail_lint/py.typed" in names
+    assert "mail_lint/cli.py" in names
