@@ -194,15 +194,18 @@ class _Context:
 def load_project(options: ComposeOptions) -> ComposeProject:
     """Load the project ``docker compose config`` would load; :class:`SourceError` if refused."""
     cwd = options.project_dir.resolve()
-    cli = {k: Variable(k, v) for k, v in options.env.items()}
+    shell = dict(options.env)
+    # Docker Compose puts its working directory in the environment when the shell has none.
+    shell.setdefault("PWD", str(cwd))
+    cli = {k: Variable(k, v) for k, v in shell.items()}
     cli_settings = [Setting(k, v, None, SourceKind.CLI) for k, v in options.env.items()]
     explicit_env_files = tuple(_absolute(cwd, p) for p in options.env_files)
     self_config: dict[str, Variable] = dict(cli)
     cwd_dotenv: tuple[DotenvEntry, ...] = ()
     if explicit_env_files:
-        cwd_dotenv = _read_env_files(explicit_env_files, cli)
+        cwd_dotenv = _project_dotenv(explicit_env_files, cli)
     elif not options.files and (cwd / ".env").is_file():
-        cwd_dotenv = _read_env_files((cwd / ".env",), cli)
+        cwd_dotenv = _project_dotenv((cwd / ".env",), cli)
     for entry in cwd_dotenv:
         var = entry.to_variable()
         if var is not None and entry.key not in cli:
@@ -216,7 +219,7 @@ def load_project(options: ComposeOptions) -> ComposeProject:
         dotenv_path = explicit_env_files[-1]
     else:
         if (project_dir / ".env").is_file() and (options.files or project_dir != cwd):
-            layers.extend(_read_env_files((project_dir / ".env",), cli))
+            layers.extend(_project_dotenv((project_dir / ".env",), cli))
             dotenv_path = project_dir / ".env"
         if not options.files and cwd_dotenv:
             layers.extend(cwd_dotenv)
@@ -225,6 +228,8 @@ def load_project(options: ComposeOptions) -> ComposeProject:
     variables = Settings.from_layers(settings + cli_settings)
     var_map = _variables(layers, cli)
     context = _Context(project_dir, var_map.get, var_map, [], {})
+    name = _project_name(files, project_dir, var_map, context)
+    var_map["COMPOSE_PROJECT_NAME"] = Variable("COMPOSE_PROJECT_NAME", name)
     model = _load_model(files, context)
     profiles = _active_profiles(options.profiles, var_map)
     services = _services(model, context, profiles)
@@ -235,6 +240,54 @@ def load_project(options: ComposeOptions) -> ComposeProject:
         variables=variables,
         services=MappingProxyType(services),
     )
+
+
+def _project_name(
+    files: tuple[Path, ...], project_dir: Path, env: Mapping[str, Variable], context: _Context
+) -> str:
+    """``cli/options.go`` ``withNamePrecedenceLoad`` and ``loader.projectName``.
+
+    ``COMPOSE_PROJECT_NAME`` (shell or ``.env``) must already be normalised; else the last
+    non-empty top-level ``name:`` of the files, interpolated then normalised; else the project
+    folder's name, normalised. Compose then sets ``COMPOSE_PROJECT_NAME`` to it for the
+    interpolation of the files.
+    """
+    given = env.get("COMPOSE_PROJECT_NAME")
+    if given is not None and given.value:
+        if _normalise_name(given.value) != given.value:
+            raise SourceError(
+                f'invalid project name "{given.value}": must consist only of lowercase '
+                "alphanumeric characters, hyphens, and underscores as well as start with a "
+                "letter or number",
+                given.location or Location(files[0], 1, 1),
+            )
+        return given.value
+    node: YScalar | None = None
+    for path in files:
+        for doc in _raw_documents(path, context):
+            value = doc.get("name") if isinstance(doc, YMap) else None
+            if isinstance(value, YScalar) and value.value:
+                node = value
+    if node is None:
+        name = _normalise_name(project_dir.name)
+        location = Location(files[0], 1, 1)
+    else:
+        text = node.text
+        if "$" in text and node.tag not in (BOOL, NULL):
+            text = interpolate(text, context.lookup, location=node.location, what="name").value
+        name = _normalise_name(text)
+        location = node.location
+    if not name:
+        raise SourceError("project name must not be empty", location)
+    return name
+
+
+def _normalise_name(name: str) -> str:
+    """``loader.NormalizeProjectName``: lower-case, ``[a-z0-9_-]`` only, no leading ``_``/``-``."""
+    return "".join(c for c in name.lower() if c in _NAME_CHARS).lstrip("_-")
+
+
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
 # --------------------------------------------------------------------------- environment
@@ -263,22 +316,52 @@ def _read_text(path: Path, location: Location | None = None) -> str:
 
 
 def _read_env_files(paths: Iterable[Path], base: Mapping[str, Variable]) -> tuple[DotenvEntry, ...]:
-    """``dotenv.GetEnvFromFile``: each file sees the environment first, then earlier files."""
-    seen: dict[str, Variable] = {}
-
-    def lookup(name: str) -> Variable | None:
-        return base.get(name) or seen.get(name)
-
+    """``dotenv.GetEnvFromFile``: a name is looked up in ``base``, then in everything read so
+    far (earlier files and earlier lines alike, the latest value winning)."""
+    known: dict[str, Variable] = {}
     entries: list[DotenvEntry] = []
     for path in paths:
         if not path.is_file():
             raise SourceError(f"couldn't find env file: {path}", Location(path, 1, 1))
-        for entry in parse_compose_dotenv(_read_text(path), path, lookup=lookup):
-            entries.append(entry)
-            var = entry.to_variable()
-            if var is not None:
-                seen[entry.key] = var
+        entries.extend(_parse_dotenv(_read_text(path), path, base.get, known))
     return tuple(entries)
+
+
+def _project_dotenv(
+    paths: tuple[Path, ...], shell: Mapping[str, Variable]
+) -> tuple[DotenvEntry, ...]:
+    """The project's ``.env``/``--env-file`` entries, read the way Docker Compose reads them.
+
+    The CLI reads the files twice (``cli/options.go`` ``WithDotEnv`` runs once to find the
+    project, once to load it): the values are the first read's, but the second read, whose
+    environment is the shell plus the first read's values, refuses what it cannot interpolate
+    (``X=one``, ``Y=${X:?}`` then ``X=`` fails).
+    """
+    entries = _read_env_files(paths, shell)
+    again = _variables(entries, shell)
+    _read_env_files(paths, again)
+    return entries
+
+
+def _parse_dotenv(
+    text: str,
+    path: Path,
+    lookup: Lookup,
+    known: dict[str, Variable],
+    *,
+    raw: bool = False,
+) -> tuple[DotenvEntry, ...]:
+    """Parse one Compose dotenv file into the shared map ``known``.
+
+    compose-go's parser writes every entry into one map that also answers its look-ups after
+    ``lookup`` (``dotenv/godotenv.go`` ``expandVariables``); the map outlives one file, so a
+    later file sees an earlier file's values. mail-lint's parser keeps that map as its own
+    ``_known``, which is handed the shared one here.
+    """
+    text = text.removeprefix("\ufeff")
+    parser = _RawParser(text, path, lookup) if raw else _Parser(text, path, lookup)
+    parser._known = known  # the shared map is the point
+    return parser.parse()
 
 
 def _compose_files(
@@ -322,7 +405,8 @@ def _active_profiles(
 
 
 def _load_model(files: tuple[Path, ...], context: _Context) -> YMap:
-    """``loadYamlModel``: every file and document in turn, merged into one model."""
+    """``loadYamlModel``: every file and document in turn, merged into one model, the merged
+    model checked against the schema after each (``schema.Validate`` in ``loadYamlFile``)."""
     model = YMap((), Location(files[0], 1, 1))
     for path in files:
         for doc in _file_models(path, context.project_dir, context):
@@ -330,6 +414,7 @@ def _load_model(files: tuple[Path, ...], context: _Context) -> YMap:
             model = _apply_resets(model, doc.resets)
             cfg = _apply_include(cfg, path, context)
             model = _merge_map(model, cfg, ())
+            validate_model(model)
     if not model.items:
         raise SourceError("empty compose file", Location(files[0], 1, 1))
     return model
@@ -342,7 +427,7 @@ def _file_models(path: Path, base_dir: Path, context: _Context) -> tuple[_FileMo
     if cached is not None:
         return cached
     models: list[_FileModel] = []
-    for doc in load_yaml_documents(_read_text(path), path):
+    for doc in _raw_documents(path, context):
         if doc is None:
             continue
         if not isinstance(doc, YMap):
@@ -355,6 +440,14 @@ def _file_models(path: Path, base_dir: Path, context: _Context) -> tuple[_FileMo
     result = tuple(models)
     context.cache[cache_key] = result
     return result
+
+
+def _raw_documents(path: Path, context: _Context) -> tuple[YNode | None, ...]:
+    """The parsed documents of ``path``, read and parsed once per load."""
+    docs = context.raw.get(path)
+    if docs is None:
+        docs = context.raw[path] = load_yaml_documents(_read_text(path), path)
+    return docs
 
 
 def _strip_resets(node: YNode, path: _Path, resets: list[_Path]) -> YNode | None:
@@ -423,6 +516,7 @@ def _interpolate_map(node: YMap, path: _Path, lookup: Lookup, base_dir: Path) ->
     items: list[tuple[YScalar, YNode]] = []
     in_service = len(path) == 2 and path[0] == "services"
     for key, value in node.items:
+        _check_key(key, path)
         sub = (*path, key.text)
         if in_service and key.text == "environment":
             items.append((key, _environment(value, sub, lookup)))
@@ -434,21 +528,46 @@ def _interpolate_map(node: YMap, path: _Path, lookup: Lookup, base_dir: Path) ->
     return YMap(tuple(items), node.location, node.tag)
 
 
+def _check_key(key: YScalar, path: _Path) -> None:
+    """``convertToStringKeysRecursive``: a key yaml.v3 decodes to a non-string is refused."""
+    if is_string(key) or key.tag == "!!merge":
+        return
+    where = f"in {_what(path)}" if path else "at top level"
+    text = "<nil>" if key.value is None else key.value
+    raise SourceError(f"non-string key {where}: {text}", key.location)
+
+
 # --------------------------------------------------------------------------- environment:
 
 
-def _environment(node: YNode, path: _Path, lookup: Lookup) -> YSeq:
-    """``environment`` as a list of :class:`EnvItem` (``types/mapping.go`` DecodeMapstructure)."""
+def _environment(node: YNode, path: _Path, lookup: Lookup) -> YNode:
+    """``environment`` as a list of :class:`EnvItem` (``types/mapping.go`` DecodeMapstructure).
+
+    A mapping keeps the tag ``!!map`` on its list: compose-go keeps it a mapping until a later
+    file's ``environment`` is merged in (``mergeToSequence``), and only a mapping loses single
+    keys to ``!reset``. A null is kept for the schema check after the merge (an earlier
+    file's ``environment`` absorbs it). A list item that is not a string is kept as it is, for
+    ``unexpected type`` once the model is built.
+    """
     if isinstance(node, YMap):
+        for key, _ in node.items:
+            _check_key(key, path)
+            if not key.text:
+                raise SourceError(
+                    f"{_what(path)} additional properties '' not allowed", key.location
+                )
         return YSeq(
-            tuple(_map_env_item(k, v, path, lookup) for k, v in node.items), node.location, node.tag
+            tuple(_map_env_item(k, v, path, lookup) for k, v in node.items), node.location, MAP
         )
     if isinstance(node, YSeq):
-        items = [_list_env_item(v, path, lookup) for v in node.items]
-        return YSeq(tuple(i for i in items if i is not None), node.location, node.tag)
+        items = [
+            _list_env_item(v, path, lookup) if is_string(v) or not isinstance(v, YScalar) else v
+            for v in node.items
+        ]
+        return YSeq(tuple(i for i in items if i is not None), node.location)
     if node.value is None:
-        return YSeq((), node.location, node.tag)
-    raise SourceError(f"{_what(path)} must be a mapping or a list", node.location)
+        return node
+    raise SourceError(f"{_what(path)} must be a mapping", node.location)
 
 
 def _map_env_item(key: YScalar, value: YNode, path: _Path, lookup: Lookup) -> EnvItem:
@@ -534,34 +653,59 @@ def _list_env_item(node: YNode, path: _Path, lookup: Lookup) -> EnvItem | None:
 # --------------------------------------------------------------------------- env_file:
 
 
-def _env_file_node(node: YNode, path: _Path, base_dir: Path) -> YSeq:
+def _env_file_node(node: YNode, path: _Path, base_dir: Path) -> YNode:
     """``transform/envfile.go``: a string or list of strings/``{path, required, format}``,
-    each made a mapping with an absolute ``path`` (``paths/resolve.go``)."""
+    each made a mapping with an absolute ``path`` (``paths/resolve.go``) and its spelling as
+    written (``envFileIndexer`` de-duplicates by it). A null is kept for the schema check
+    after the merge (an earlier file's ``env_file`` absorbs it)."""
+    what = _what(path)
     entries: tuple[YNode, ...]
     if isinstance(node, YScalar):
         if node.value is None:
-            return YSeq((), node.location)
+            return node
+        if not is_string(node):
+            raise SourceError(f"{what} must be a string", node.location)
         entries = (node,)
     elif isinstance(node, YSeq):
         entries = node.items
     else:
-        raise SourceError(f"{_what(path)}: invalid type for env_file", node.location)
+        raise SourceError(f"{what} must be a string", node.location)
     out: list[YNode] = []
-    for entry in entries:
-        if isinstance(entry, YScalar) and entry.value is not None:
-            key = YScalar("path", STR, "", entry.location)
-            out.append(YMap(((key, _resolved_path(entry, base_dir)),), entry.location))
-        elif isinstance(entry, YMap) and isinstance(entry.get("path"), YScalar):
+    for i, entry in enumerate(entries):
+        if is_string(entry):
+            assert isinstance(entry, YScalar)
+            out.append(_env_file_entry(((_PATH_KEY, entry),), entry, base_dir))
+        elif isinstance(entry, YMap):
+            unknown_keys(entry, ENV_FILE_KEYS, f"{what}.{i}", extensions=False)
             path_node = entry.get("path")
-            assert isinstance(path_node, YScalar)
-            items = tuple(
-                (k, _resolved_path(path_node, base_dir) if k.text == "path" else v)
-                for k, v in entry.items
-            )
-            out.append(YMap(items, entry.location, entry.tag))
+            if path_node is None:
+                raise SourceError(
+                    f"environment path attribute {what}.[{i}] is missing", entry.location
+                )
+            if not is_string(path_node):
+                raise SourceError(f"{what}.{i}.path must be a string", path_node.location)
+            out.append(_env_file_entry(entry.items, entry, base_dir))
         else:
-            raise SourceError(f"{_what(path)}: invalid env_file entry", entry.location)
+            raise SourceError(f"{what}.{i} must be a string", entry.location)
     return YSeq(tuple(out), node.location, node.tag)
+
+
+_PATH_KEY = YScalar("path", STR, "", Location(Path(), 1, 1))
+_SPELLING_KEY = YScalar("x-spelling", STR, "", Location(Path(), 1, 1))
+
+
+def _env_file_entry(items: tuple[tuple[YScalar, YNode], ...], entry: YNode, base_dir: Path) -> YMap:
+    """One ``env_file`` entry as a mapping: ``path`` made absolute, ``x-spelling`` as written."""
+    out: list[tuple[YScalar, YNode]] = []
+    for key, value in items:
+        if key.text == "path":
+            assert isinstance(value, YScalar)
+            key = YScalar("path", STR, "", value.location)
+            out.append((key, _resolved_path(value, base_dir)))
+            out.append((_SPELLING_KEY, value))
+        else:
+            out.append((key, value))
+    return YMap(tuple(out), entry.location, MAP)
 
 
 def _resolved_path(node: YScalar, base_dir: Path) -> YScalar:
@@ -634,11 +778,24 @@ def _merge_map(base: YMap, over: YMap, path: _Path) -> YMap:
     return YMap(tuple(items), base.location, base.tag)
 
 
-def _concat(base: YNode, over: YNode) -> YSeq:
-    first = base.items if isinstance(base, YSeq) else ()
-    second = over.items if isinstance(over, YSeq) else ()
+def _concat(base: YNode, over: YNode) -> YNode:
+    """``mergeToSequence``: both lists appended (a null adds nothing).
+
+    A mapping-form ``environment`` becomes a list here, its null values bare ``KEY`` items
+    that ``loader/environment.go`` then resolves from the project environment.
+    """
+    if not isinstance(base, YSeq) and not isinstance(over, YSeq):
+        return base
+    first = _as_sequence(base.items) if isinstance(base, YSeq) else ()
+    second = _as_sequence(over.items) if isinstance(over, YSeq) else ()
     location = base.location if isinstance(base, YSeq) else over.location
     return YSeq(first + second, location)
+
+
+def _as_sequence(items: tuple[YNode, ...]) -> tuple[YNode, ...]:
+    return tuple(
+        replace(i, form="list") if isinstance(i, EnvItem) and i.value is None else i for i in items
+    )
 
 
 def _build_map(node: YNode) -> YMap:
@@ -689,7 +846,11 @@ def _plain(node: YNode) -> object:
 
 
 def _delete_path(node: YNode, path: _Path) -> YNode:
-    """``ResetProcessor.Apply``: remove the value at ``path`` (mapping keys only)."""
+    """``ResetProcessor.Apply``: remove the value at ``path`` (mapping keys only; an
+    ``environment`` still in mapping form counts as a mapping)."""
+    if len(path) == 1 and isinstance(node, YSeq) and node.tag == MAP:
+        kept = tuple(i for i in node.items if not (isinstance(i, EnvItem) and i.key == path[0]))
+        return YSeq(kept, node.location, node.tag)
     if not path or not isinstance(node, YMap) or path[0] not in node:
         return node
     if len(path) == 1:
@@ -958,15 +1119,44 @@ def _services(
     if services is None:
         return out
     for key, node in services.items:
-        if isinstance(node, YScalar) and node.value is None:
-            node = YMap((), key.location)
         if not isinstance(node, YMap):
             raise SourceError(f"services.{key.text} must be a mapping", node.location)
+        _check_env_items(key.text, node.get("environment"))
+    for key, node in services.items:
+        assert isinstance(node, YMap)
         service_profiles = _strings(node.get("profiles"))
         if not _active(service_profiles, profiles):
             continue
+        _check_image(key, node)
         out[key.text] = _service(key, node, context, service_profiles)
     return out
+
+
+def _check_env_items(name: str, env: YNode | None) -> None:
+    """``types/mapping.go`` decoding: a list item that is not a string is refused."""
+    if not isinstance(env, YSeq):
+        return
+    for i, item in enumerate(env.items):
+        if not isinstance(item, EnvItem):
+            raise SourceError(
+                f"services.{name}.environment.[{i}]: unexpected type {go_type(item)}",
+                item.location,
+            )
+
+
+def _check_image(key: YScalar, node: YMap) -> None:
+    """``loader/validate.go`` ``checkConsistency`` (active services only)."""
+    image = node.get("image")
+    if (
+        node.get("build") is None
+        and node.get("provider") is None
+        and not (isinstance(image, YScalar) and image.value)
+    ):
+        raise SourceError(
+            f'service "{key.text}" has neither an image nor a build context specified: '
+            "invalid compose project",
+            key.location,
+        )
 
 
 def _active(service_profiles: tuple[str, ...], active: frozenset[str] | None) -> bool:
@@ -1035,10 +1225,11 @@ def _image(node: YNode | None) -> Setting | None:
 
 
 def _env_file_refs(node: YNode | None) -> tuple[EnvFileRef, ...]:
-    """The service's ``env_file`` entries, de-duplicated by path (``envFileIndexer``)."""
+    """The service's ``env_file`` entries, de-duplicated by their spelling as written
+    (``override/uncity.go`` ``envFileIndexer``: ``a.env`` and ``./a.env`` are two entries)."""
     if not isinstance(node, YSeq):
         return ()
-    refs: dict[Path, EnvFileRef] = {}
+    refs: dict[str, EnvFileRef] = {}
     for entry in node.items:
         if not isinstance(entry, YMap):
             continue
@@ -1055,7 +1246,9 @@ def _env_file_refs(node: YNode | None) -> tuple[EnvFileRef, ...]:
         if fmt not in (None, "raw", ".env"):
             raise SourceError(f'unsupported env_file format "{fmt}"', format_node.location)  # type: ignore[union-attr]
         ref = EnvFileRef(path, required, path.is_file(), path_node.location, fmt)
-        refs[path] = ref  # keeps the first position, takes the last definition
+        spelling = entry.get("x-spelling")
+        key = spelling.text if isinstance(spelling, YScalar) else str(path)
+        refs[key] = ref  # keeps the first position, takes the last definition
     return tuple(refs.values())
 
 
@@ -1066,15 +1259,20 @@ def _env_file_layers(
 ) -> list[Setting]:
     """Each env_file's entries (``types/project.go`` ``WithServicesEnvironmentResolved``).
 
-    Values interpolate from the project env, then the service's ``environment:``, then what
-    earlier files (and lines) set.
+    A name is looked up in the project env, then in the service's ``environment:``, then in
+    the map being filled: it starts as the service's set values and takes every entry read,
+    from earlier files and earlier lines alike, the latest winning (``loadEnvFile``).
     """
     own = {
         k: Variable(k, i.value, i.location, i.origin)
         for k, i in declared.items()
         if i.value is not None
     }
-    earlier: dict[str, Variable] = {}
+
+    def lookup(name: str) -> Variable | None:
+        return variables.get(name) or own.get(name)
+
+    known = dict(own)
     layers: list[Setting] = []
     for ref in refs:
         if not ref.exists:
@@ -1082,40 +1280,8 @@ def _env_file_layers(
                 raise SourceError(f"env file {ref.path} not found", ref.location)
             continue
         text = _read_text(ref.path, ref.location)
-        for entry in _parse_env_file(text, ref, (variables, own), earlier):
-            if entry.value is None:
-                continue
-            layers.append(entry.to_setting(SourceKind.ENV_FILE))
-            var = entry.to_variable()
-            if var is not None:
-                earlier[entry.key] = var
+        raw = ref.format == "raw"
+        for entry in _parse_dotenv(text, ref.path, lookup, known, raw=raw):
+            if entry.value is not None:
+                layers.append(entry.to_setting(SourceKind.ENV_FILE))
     return layers
-
-
-def _parse_env_file(
-    text: str,
-    ref: EnvFileRef,
-    scopes: tuple[Mapping[str, Variable], ...],
-    earlier: Mapping[str, Variable],
-) -> tuple[DotenvEntry, ...]:
-    """Parse one env_file the way ``loadEnvFile`` does.
-
-    compose-go looks a name up in the project env, then the service's ``environment:``, then
-    in the map being filled: the file's earlier lines *and* what earlier env_files set. The
-    dotenv parser consults its ``lookup`` before its own earlier lines, so earlier files are
-    only offered, in a second pass, for names the first pass found nowhere.
-    """
-
-    def first(name: str) -> Variable | None:
-        return next((s[name] for s in scopes if name in s), None)
-
-    raw = ref.format == "raw"
-    entries = parse_compose_dotenv(text, ref.path, lookup=first, raw=raw)
-    wanted = {m for e in entries for m in e.missing if m in earlier}
-    if raw or not wanted:
-        return entries
-
-    def second(name: str) -> Variable | None:
-        return first(name) or (earlier.get(name) if name in wanted else None)
-
-    return parse_compose_dotenv(text, ref.path, lookup=second, raw=raw)

@@ -84,7 +84,8 @@ def unknown_keys(node: YMap, allowed: frozenset[str], path: str, *, extensions: 
     ]  # fmt: skip
     if extra:
         names = ", ".join(f"'{k.text}'" for k, _ in extra)
-        raise SourceError(f"{path} additional properties {names} not allowed".lstrip(), extra[0][0].location)
+        message = f"{path} additional properties {names} not allowed".lstrip()
+        raise SourceError(message, extra[0][0].location)
 
 
 def validate_model(model: YMap) -> None:

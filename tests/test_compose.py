@@ -451,3 +451,311 @@ def test_keys_are_never_interpolated(tmp_path: Path) -> None:
         },
     )
     assert env(load(tmp_path), "c") == {"${X}": "v"}
+
+
+# --------------------------------------------------------------------------------------------
+# Cases checked one by one against Docker Compose v2.40.3 (``config --format json``, ``env -i``).
+
+IMG = "services:\n  app:\n    image: x\n"
+
+#: name -> (files, ``--env-file`` arguments, the environment of ``app`` or a refusal message).
+COMPOSE_CASES: dict[str, tuple[dict[str, str], tuple[str, ...], dict[str, str | None] | str]] = {
+    "null-environment": (
+        {"compose.yaml": IMG + "    environment:\n"},
+        (),
+        "services.app.environment must be a mapping",
+    ),
+    "null-environment-absorbed-by-earlier-file": (
+        {
+            "compose.yaml": IMG + "    environment: {A: '1'}\n",
+            "compose.override.yaml": "services:\n  app:\n    environment:\n",
+        },
+        (),
+        {"A": "1"},
+    ),
+    "null-env_file": (
+        {"compose.yaml": IMG + "    env_file:\n"},
+        (),
+        "services.app.env_file must be a string",
+    ),
+    "null-service": ({"compose.yaml": "services:\n  app:\n"}, (), "services.app must be a mapping"),
+    "reset-one-key": (
+        {
+            "compose.yaml": IMG + "    env_file: [a.env]\n    environment:\n"
+            "      SMTP_HOST: a\n      SMTP_PORT: '587'\n",
+            "compose.override.yaml": "services:\n  app:\n    environment:\n"
+            "      SMTP_HOST: !reset null\n",
+            "a.env": "SMTP_HOST=from-file\n",
+        },
+        (),
+        {"SMTP_HOST": "from-file", "SMTP_PORT": "587"},
+    ),
+    "reset-one-key-after-list-form": (
+        {
+            "compose.yaml": IMG + "    environment:\n      - SMTP_HOST=a\n",
+            "compose.override.yaml": "services:\n  app:\n    environment:\n"
+            "      SMTP_HOST: !reset null\n",
+        },
+        (),
+        {"SMTP_HOST": "a"},
+    ),
+    "reset-one-key-after-extends": (
+        {
+            "compose.yaml": "services:\n  base:\n    image: x\n    environment:\n"
+            "      SMTP_HOST: b\n  app:\n    extends: base\n    environment:\n"
+            "      SMTP_HOST: a\n",
+            "compose.override.yaml": "services:\n  app:\n    environment:\n"
+            "      SMTP_HOST: !reset null\n",
+        },
+        (),
+        {"SMTP_HOST": "a"},
+    ),
+    "env_file-sees-earlier-env_file": (
+        {
+            "compose.yaml": IMG + "    env_file: [base.env, mail.env]\n",
+            "base.env": "MAIL_DOMAIN=example.com\n",
+            "mail.env": "MAIL_FROM=noreply@${MAIL_DOMAIN:-unset}\n",
+        },
+        (),
+        {"MAIL_DOMAIN": "example.com", "MAIL_FROM": "noreply@example.com"},
+    ),
+    "env_file-sees-earlier-raw-env_file": (
+        {
+            "compose.yaml": IMG
+            + "    env_file:\n      - path: base.env\n        format: raw\n      - mail.env\n",
+            "base.env": "MAIL_DOMAIN=example.com\n",
+            "mail.env": "MAIL_FROM=noreply@${MAIL_DOMAIN:-unset}\n",
+        },
+        (),
+        {"MAIL_DOMAIN": "example.com", "MAIL_FROM": "noreply@example.com"},
+    ),
+    "env_file-precedence": (
+        {
+            "compose.yaml": IMG
+            + "    env_file: [a.env, b.env]\n    environment:\n      S: svc\n      N:\n",
+            ".env": "P=project\n",
+            "a.env": "P=a\nS=a\nE=a\nL=a\n",
+            "b.env": "E=b\nL=b-line\nV=${P}/${S}/${E}/${L}\n",
+        },
+        (),
+        {"P": "a", "S": "svc", "E": "b", "L": "b-line", "N": None, "V": "project/svc/b/b-line"},
+    ),
+    "several-env-files-later-lines": (
+        {
+            "compose.yaml": IMG + "    environment:\n      MAIL_FROM: ${MAIL_FROM}\n",
+            "base.env": "MAIL_DOMAIN=example.com\n",
+            "prod.env": "MAIL_DOMAIN=prod.example\nMAIL_FROM=noreply@${MAIL_DOMAIN}\n",
+        },
+        ("base.env", "prod.env"),
+        {"MAIL_FROM": "noreply@prod.example"},
+    ),
+    "several-env-files-read-twice": (
+        {
+            "compose.yaml": IMG + "    environment:\n      Y: ${Y}\n",
+            "a.env": "X=one\nY=${X:?need X}\n",
+            "b.env": "X=\n",
+        },
+        ("a.env", "b.env"),
+        "required variable X is missing a value: need X",
+    ),
+    "predefined-variables": (
+        {
+            "compose.yaml": "name: ${STACK:-Mail_Stack}\n"
+            + IMG
+            + "    env_file: e.env\n    environment:\n      P: ${PWD}\n"
+            "      N: ${COMPOSE_PROJECT_NAME}\n",
+            ".env": "PWD=/not-this\n",
+            "e.env": "E=${COMPOSE_PROJECT_NAME}\n",
+        },
+        (),
+        {"P": "<dir>", "N": "mail_stack", "E": "mail_stack"},
+    ),
+    "project-name-from-dotenv": (
+        {
+            "compose.yaml": "name: ignored\n"
+            + IMG
+            + "    environment:\n      - COMPOSE_PROJECT_NAME\n",
+            ".env": "COMPOSE_PROJECT_NAME=from-dotenv\n",
+        },
+        (),
+        {"COMPOSE_PROJECT_NAME": "from-dotenv"},
+    ),
+    "project-name-invalid": (
+        {"compose.yaml": IMG, ".env": "COMPOSE_PROJECT_NAME=Mail\n"},
+        (),
+        'invalid project name "Mail": must consist only of lowercase alphanumeric characters, '
+        "hyphens, and underscores as well as start with a letter or number",
+    ),
+    "project-name-empty": (
+        {"compose.yaml": "name: ${UNSET_NAME}\n" + IMG},
+        (),
+        "project name must not be empty",
+    ),
+    "no-image-nor-build": (
+        {"compose.yaml": "services:\n  app:\n    environment: {A: '1'}\n"},
+        (),
+        'service "app" has neither an image nor a build context specified: invalid compose project',
+    ),
+    "unknown-service-key": (
+        {"compose.yaml": IMG + "    enviroment:\n      - A=1\n"},
+        (),
+        "services.app additional properties 'enviroment' not allowed",
+    ),
+    "unknown-top-level-key": (
+        {"compose.yaml": "jobs: {}\n" + IMG},
+        (),
+        "additional properties 'jobs' not allowed",
+    ),
+    "extension-keys": (
+        {"compose.yaml": "x-top: 1\n" + IMG + "    x-mine: {a: b}\n    environment: {A: '1'}\n"},
+        (),
+        {"A": "1"},
+    ),
+    "bad-service-name": (
+        {"compose.yaml": "services:\n  app bad:\n    image: x\n"},
+        (),
+        "services additional properties 'app bad' not allowed",
+    ),
+    "profiles-not-a-list": (
+        {"compose.yaml": IMG + "    profiles: mail\n"},
+        (),
+        "services.app.profiles must be a array",
+    ),
+    "env_file-entry-not-a-string": (
+        {"compose.yaml": IMG + "    env_file: [1]\n"},
+        (),
+        "services.app.env_file.0 must be a string",
+    ),
+    "env_file-entry-without-path": (
+        {"compose.yaml": IMG + "    env_file: [{required: true}]\n"},
+        (),
+        "environment path attribute services.app.env_file.[0] is missing",
+    ),
+    "environment-list-int": (
+        {"compose.yaml": IMG + "    environment:\n      - 587\n"},
+        (),
+        "services.app.environment.[0]: unexpected type int",
+    ),
+    "environment-empty-key": (
+        {"compose.yaml": IMG + "    environment:\n      '': v\n"},
+        (),
+        "services.app.environment additional properties '' not allowed",
+    ),
+    "environment-int-key": (
+        {"compose.yaml": IMG + "    environment:\n      25: v\n"},
+        (),
+        "non-string key in services.app.environment: 25",
+    ),
+    "env_file-spelled-two-ways": (
+        {
+            "compose.yaml": IMG + "    env_file: [a.env, b.env]\n",
+            "compose.override.yaml": "services:\n  app:\n    env_file: ./a.env\n",
+            "a.env": "SMTP_PORT=465\n",
+            "b.env": "SMTP_PORT=587\n",
+        },
+        (),
+        {"SMTP_PORT": "465"},
+    ),
+    "include-list-of-paths": (
+        {
+            "compose.yaml": "include:\n  - path: [sub/compose.yaml, sub/more.yaml]\n",
+            "sub/compose.yaml": IMG + "    environment:\n      SMTP_PORT: '587'\n",
+            "sub/more.yaml": "services:\n  app:\n    environment:\n      RELAYHOST:\n",
+            "sub/.env": "RELAYHOST=smtp.example.com\n",
+        },
+        (),
+        {"SMTP_PORT": "587", "RELAYHOST": "smtp.example.com"},
+    ),
+    "include-single-path": (
+        {
+            "compose.yaml": "include:\n  - sub/compose.yaml\n",
+            "sub/compose.yaml": IMG + "    environment:\n      RELAYHOST:\n",
+            "sub/.env": "RELAYHOST=smtp.example.com\n",
+        },
+        (),
+        {"RELAYHOST": None},
+    ),
+}
+
+
+def _app_environment(project: ComposeProject) -> dict[str, str | None]:
+    app = project.services["app"]
+    values: dict[str, str | None] = {k: s.value for k, s in app.environment.items()}
+    values.update({s.key: None for s in app.unset})
+    return values
+
+
+@pytest.mark.parametrize("name", sorted(COMPOSE_CASES))
+def test_compose_agrees(name: str, tmp_path: Path) -> None:
+    files, env_files, expected = COMPOSE_CASES[name]
+    root = write(tmp_path / "proj", files)
+    shell = {"PATH": "/usr/bin:/bin", "HOME": str(root)}
+    options = {"env": shell, "env_files": tuple(root / f for f in env_files)}
+    if isinstance(expected, str):
+        with pytest.raises(SourceError) as info:
+            load(root, **options)
+        assert info.value.message == expected
+        return
+    want = {k: str(root) if v == "<dir>" else v for k, v in expected.items()}
+    assert _app_environment(load(root, **options)) == want
+
+
+def test_refusals_point_at_the_offending_node(tmp_path: Path) -> None:
+    root = write(tmp_path, {"compose.yaml": IMG + "    x-ok: 1\n    enviroment:\n      - A=1\n"})
+    with pytest.raises(SourceError) as info:
+        load(root)
+    assert (info.value.location.path, info.value.location.line) == (root / "compose.yaml", 5)
+    (root / "compose.yaml").write_text(IMG + "    environment:\n      - A=1\n      - 587\n")
+    with pytest.raises(SourceError) as info:
+        load(root)
+    assert info.value.message == "services.app.environment.[1]: unexpected type int"
+    assert info.value.location.line == 6
+    (root / "compose.yaml").write_text("services:\n  app:\n")
+    with pytest.raises(SourceError) as info:
+        load(root)
+    assert info.value.location.line == 2
+
+
+def test_inactive_service_needs_no_image(tmp_path: Path) -> None:
+    root = write(tmp_path, {"compose.yaml": IMG + "  off:\n    profiles: [debug]\n"})
+    assert set(load(root, profiles=()).services) == {"app"}
+
+
+SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "compose-spec.json"
+#: Keys the shared (newer) schema has that Compose v2.40.3's embedded schema lacks; the
+#: binary refuses each ("additional properties 'umask' not allowed").
+NEWER_THAN_COMPOSE = {"top": {"jobs"}, "service": {"pre_start", "umask"}}
+
+
+def _schema_properties(schema: dict[str, object], node: dict[str, object]) -> set[str]:
+    """``properties`` of ``node``, following ``allOf`` and local ``$ref``s."""
+    defs = schema.get("$defs") or schema.get("definitions")
+    assert isinstance(defs, dict)
+    out = set(node.get("properties", {}))  # type: ignore[arg-type]
+    for sub in node.get("allOf", []):  # type: ignore[union-attr]
+        ref = sub.get("$ref")
+        out |= _schema_properties(schema, defs[ref.rsplit("/", 1)[1]] if ref else sub)
+    return out
+
+
+def test_schema_key_sets_match_the_compose_spec() -> None:
+    if not SCHEMA.is_file():
+        pytest.skip(f"{SCHEMA} is absent")
+    import json
+
+    from mail_lint import compose_schema
+
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    defs = schema.get("$defs") or schema["definitions"]
+    top = set(schema["properties"]) - NEWER_THAN_COMPOSE["top"]
+    assert top == compose_schema.TOP_LEVEL_KEYS
+    service = _schema_properties(schema, defs["service"]) - NEWER_THAN_COMPOSE["service"]
+    assert service == compose_schema.SERVICE_KEYS
+    spec = defs.get("container_spec", defs["service"])
+    extends = spec["properties"].get("extends") or defs["service"]["properties"]["extends"]
+    assert set(extends["oneOf"][1]["properties"]) == compose_schema.EXTENDS_KEYS
+    env_file = defs["env_file"]["oneOf"][1]["items"]["oneOf"][1]
+    assert set(env_file["properties"]) == compose_schema.ENV_FILE_KEYS
+    assert set(defs["include"]["oneOf"][1]["properties"]) == compose_schema.INCLUDE_KEYS
+    pattern = next(iter(schema["properties"]["services"]["patternProperties"]))
+    assert pattern == "^" + compose_schema.SERVICE_NAME.pattern + "$"
