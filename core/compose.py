@@ -34,7 +34,7 @@ from mail_lint.compose_schema import (
     unknown_keys,
     validate_model,
 )
-from mail_lint.dotenv_compose import _Parser, _RawParser
+from mail_lint.dotenv_compose import parse_compose_dotenv
 from mail_lint.errors import SourceError
 from mail_lint.interpolation import interpolate
 from mail_lint.model import DotenvEntry, Location, Setting, Settings, SourceKind, Variable
@@ -355,13 +355,9 @@ def _parse_dotenv(
 
     compose-go's parser writes every entry into one map that also answers its look-ups after
     ``lookup`` (``dotenv/godotenv.go`` ``expandVariables``); the map outlives one file, so a
-    later file sees an earlier file's values. mail-lint's parser keeps that map as its own
-    ``_known``, which is handed the shared one here.
+    later file sees an earlier file's values.
     """
-    text = text.removeprefix("\ufeff")
-    parser = _RawParser(text, path, lookup) if raw else _Parser(text, path, lookup)
-    parser._known = known  # the shared map is the point
-    return parser.parse()
+    return parse_compose_dotenv(text, path, lookup=lookup, raw=raw, known=known)
 
 
 def _compose_files(

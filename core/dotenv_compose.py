@@ -134,11 +134,17 @@ class _Reader:
 
     __slots__ = ("_entries", "_known", "_lookup", "_pos", "_text")
 
-    def __init__(self, text: str, path: Path, lookup: Lookup | None) -> None:
+    def __init__(
+        self,
+        text: str,
+        path: Path,
+        lookup: Lookup | None,
+        known: dict[str, Variable] | None = None,
+    ) -> None:
         self._text = text
         self._pos = _Positions(text, path)
         self._lookup = lookup
-        self._known: dict[str, Variable] = {}
+        self._known: dict[str, Variable] = {} if known is None else known
         self._entries: list[DotenvEntry] = []
 
     def _resolve(self, name: str) -> Variable | None:
@@ -323,7 +329,12 @@ class _RawParser(_Reader):
 
 
 def parse_compose_dotenv(
-    text: str, path: Path, *, lookup: Lookup | None = None, raw: bool = False
+    text: str,
+    path: Path,
+    *,
+    lookup: Lookup | None = None,
+    raw: bool = False,
+    known: dict[str, Variable] | None = None,
 ) -> tuple[DotenvEntry, ...]:
     """Every entry of a Compose dotenv text, in file order (a later duplicate key wins).
 
@@ -333,8 +344,11 @@ def parse_compose_dotenv(
     (With several ``--env-file`` files Compose looks at the shell, then at everything read so
     far with this file's earlier lines winning; passing earlier files inside ``lookup`` puts
     them before this file's lines, which differs only when both define the same name.)
+    ``known`` is compose-go's shared map of values read so far (``dotenv/godotenv.go``
+    ``expandVariables``): it answers look-ups after ``lookup`` and receives this file's
+    entries, so a later file sees an earlier one's values. By default each call has its own.
     Raises :class:`SourceError` at the offending position.
     """
     text = text.removeprefix(_BOM)
-    parser = _RawParser(text, path, lookup) if raw else _Parser(text, path, lookup)
-    return parser.parse()
+    reader = _RawParser if raw else _Parser
+    return reader(text, path, lookup, known).parse()
