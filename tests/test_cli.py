@@ -23,11 +23,37 @@ services:
 """
 DOTENV = "SMTP_PORT=465\nSMTP_PASSWORD=Tr0ub4dor&3xyz\nDB_PASSWORD=hunter2hunter2\n"
 
+# A Docmost deployment with nothing wrong in its mail settings.
+HEALTHY = """\
+services:
+  docmost:
+    image: docmost/docmost:0.95.0
+    depends_on: [db, redis]
+    environment:
+      APP_URL: "https://wiki.acme-corp.net"
+      APP_SECRET: ${APP_SECRET}
+      DATABASE_URL: "postgresql://docmost:${DB_PASSWORD}@db:5432/docmost"
+      REDIS_URL: "redis://redis:6379"
+      MAIL_DRIVER: smtp
+      MAIL_FROM_ADDRESS: wiki@acme-corp.net
+      SMTP_HOST: mail.acme-corp.net
+      SMTP_PORT: "587"
+      SMTP_USERNAME: wiki@acme-corp.net
+      SMTP_PASSWORD: ${SMTP_PASSWORD}
+  db:
+    image: postgres:18
+  redis:
+    image: redis:8
+"""
+HEALTHY_DOTENV = (
+    "APP_SECRET=4c1f0e9a7d2b8e6f3a5c\nDB_PASSWORD=hunter2hunter2\nSMTP_PASSWORD=Tr0ub4dor3xyz\n"
+)
+
 
 def test_clean_project_prints_nothing_and_exits_0(
     run_cli: RunCli, make_project: MakeProject
 ) -> None:
-    root = make_project({"docker-compose.yml": DOCMOST, ".env": DOTENV})
+    root = make_project({"docker-compose.yml": HEALTHY, ".env": HEALTHY_DOTENV})
     outcome = run_cli(str(root))
     assert (outcome.rc, outcome.out, outcome.err) == (0, "", "")
 
