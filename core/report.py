@@ -34,7 +34,8 @@ class PathStyle:
     """Shows paths relative to the working directory when they are inside it."""
 
     def __init__(self, cwd: Path) -> None:
-        self._cwd = cwd.resolve()
+        # abspath, not resolve: paths are joined to the cwd as given, symlinks and all.
+        self._cwd = Path(os.path.abspath(cwd))
 
     def __call__(self, path: Path) -> str:
         absolute = os.path.normpath(path if path.is_absolute() else self._cwd / path)

@@ -7,8 +7,12 @@ Facts: ``shared/reference/apps-bookstack-docmost.md`` §2 (Docmost 0.95.0
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from mail_lint import AppSpec, DotenvDialect, FileFormat, SettingsFile, hookimpl
+
+if TYPE_CHECKING:
+    from mail_lint import AppInstance, Rule, Transport
 
 APP = AppSpec(
     name="docmost",
@@ -61,3 +65,21 @@ APP = AppSpec(
 def mail_lint_apps() -> Sequence[AppSpec]:
     """Docmost."""
     return [APP]
+
+
+@hookimpl
+def mail_lint_interpret(instance: AppInstance) -> Sequence[Transport] | None:
+    """Docmost's one transport, read as Docmost 0.95 (or the image's version) reads it."""
+    if instance.app.name != APP.name:
+        return None
+    from mail_lint.plugins.docmost.transport import interpret
+
+    return interpret(instance)
+
+
+@hookimpl
+def mail_lint_rules() -> Sequence[Rule]:
+    """Docmost's rules (``DOC``)."""
+    from mail_lint.plugins.docmost.rules import RULES
+
+    return RULES

@@ -7,8 +7,12 @@ Facts: ``shared/reference/apps-wgdashboard-providers.md`` Part A (``DashboardCon
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from mail_lint import AppSpec, FileFormat, SettingsFile, hookimpl
+
+if TYPE_CHECKING:
+    from mail_lint import AppInstance, Rule, Transport
 
 APP = AppSpec(
     name="wgdashboard",
@@ -50,3 +54,21 @@ APP = AppSpec(
 def mail_lint_apps() -> Sequence[AppSpec]:
     """WGDashboard."""
     return [APP]
+
+
+@hookimpl
+def mail_lint_interpret(instance: AppInstance) -> Sequence[Transport] | None:
+    """WGDashboard's one SMTP connection, per version (see :mod:`.transport`)."""
+    if instance.app.name != APP.name:
+        return None
+    from .transport import interpret
+
+    return interpret(instance)
+
+
+@hookimpl
+def mail_lint_rules() -> Sequence[Rule]:
+    """The ``WGD`` rules."""
+    from .rules import RULES
+
+    return RULES
