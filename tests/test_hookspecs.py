@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import inspect
 
-from support import REPO
-
 from mail_lint import hookspecs
+from support import REPO
 
 
 def _hooks() -> list[tuple[str, object]]:
