@@ -36,6 +36,8 @@ _EXPORTS = {
     "Transport": "transport",
     "TransportKind": "transport",
     "hookimpl": "hookspecs",
+    "is_secret_key": "secrets",
+    "shape": "secrets",
 }
 
 if TYPE_CHECKING:
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     from mail_lint.instance import AppInstance, LoadedFile
     from mail_lint.model import Location, Setting, Settings, SourceKind
     from mail_lint.rules import Finding, Rule, RuleContext, Scope, Severity, rule
+    from mail_lint.secrets import is_secret_key, shape
     from mail_lint.transport import Field, TlsMode, Transport, TransportKind
 
 
@@ -82,5 +85,7 @@ __all__ = [
     "Version",
     "__version__",
     "hookimpl",
+    "is_secret_key",
     "rule",
+    "shape",
 ]

@@ -165,6 +165,7 @@ class EnvItem(IScalar):
             raw=self.raw,
             missing=self.missing,
             from_origin=self.from_origin,
+            key_location=self.key_location,
         )
 
 

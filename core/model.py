@@ -68,6 +68,9 @@ class Setting:
     #: True when the whole value is one variable's text (``${SMTP_PORT:-587}`` resolved
     #: from ``.env``): that definition, ``origin[0]``, is then the line to change.
     from_origin: bool = False
+    #: Where the key itself is written (for findings about the key: a typo, a key the app
+    #: never reads); ``None`` when unknown.
+    key_location: Location | None = None
 
     @property
     def blame(self) -> Location | None:
@@ -168,6 +171,7 @@ class DotenvEntry:
             raw=self.raw,
             missing=self.missing,
             from_origin=self.from_origin,
+            key_location=self.key_location,
         )
 
     def to_variable(self) -> Variable | None:

@@ -60,8 +60,15 @@ class Scrubber:
             self._public.add(value)
 
     def add(self, value: str | None) -> None:
-        """Remember a secret value (very short ones are not worth masking)."""
-        if value and len(value.strip()) >= 3:
+        """Remember a secret value.
+
+        Very short values, and short single words (``password``, ``changeme``,
+        ``listmonk``: placeholders, which the placeholder rules name anyway), are not
+        masked: masking them would mask every ordinary use of the word in the output.
+        Secrets are kept out of messages by the rules and ``inspect`` in the first place;
+        this is the last defence for everything else.
+        """
+        if value and len(value.strip()) >= 3 and not (value.isalpha() and len(value) < 12):
             self._secrets.add(value)
             for match in _URL_PASSWORD.finditer(value):
                 self._secrets.add(match.group("pw"))

@@ -47,3 +47,10 @@ def test_scrubber_removes_every_known_secret() -> None:
     scrub.add("Tr0ub4dor&3")
     scrub.add_url_passwords("postgresql://u:dbpass42@db/x")
     assert scrub("pw Tr0ub4dor&3 and dbpass42 here") == "pw **** and **** here"
+
+
+def test_short_single_word_placeholders_are_not_masked_everywhere() -> None:
+    scrub = Scrubber()
+    scrub.add("password")  # listmonk's and many examples' placeholder
+    scrub.add("hunter2hunter2")
+    assert scrub("the password-reset mail; hunter2hunter2") == "the password-reset mail; ****"

@@ -24,7 +24,9 @@ from mail_lint import (
     RuleContext,
     Setting,
     Severity,
+    is_secret_key,
     rule,
+    shape,
 )
 from mail_lint.plugins.docmost.transport import (
     APP_URL_ORIGIN_SINCE,
@@ -40,7 +42,6 @@ from mail_lint.plugins.docmost.transport import (
     smtp_options,
     value,
 )
-from mail_lint.secrets import is_secret_key, shape
 
 APP = "docmost"
 _SECRET_KEYS = ("APP_SECRET", "SMTP_PASSWORD", "POSTMARK_TOKEN", "DATABASE_URL", "REDIS_URL")
@@ -797,7 +798,9 @@ def key_not_read_by_docmost(ctx: RuleContext) -> Iterator[Finding]:
         message = _unread_message(setting.key, instance)
         if message is not None:
             # The key is what to change, not where an interpolated value came from.
-            yield ctx.finding(message, at=setting.location or setting, key=setting.key)
+            yield ctx.finding(
+                message, at=setting.key_location or setting.location or setting, key=setting.key
+            )
 
 
 def _unread_message(key: str, instance: AppInstance) -> str | None:

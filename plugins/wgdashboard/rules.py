@@ -101,7 +101,7 @@ def _where(ctx: RuleContext, setting: Setting | None) -> str:
 
 def _shown(option: Resolved | Setting, value: str | None) -> str:
     """A value for a message: secrets by their shape only."""
-    from mail_lint.secrets import is_secret_key, shape
+    from mail_lint import is_secret_key, shape
 
     if value is None:
         return "(unset)"
