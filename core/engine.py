@@ -351,23 +351,33 @@ class _Run:
         except PluginCrashError as exc:
             self._crash(exc, instance)
             transports = ()
+        found: list[Finding] = []
+        fired: set[str] = set()
         for rule in self.rules:
             if rule.scope is Scope.ENGINE or rule.app not in (None, instance.app.name):
                 continue
-            if rule.scope is Scope.TRANSPORT:
-                for transport in transports:
-                    self._check(rule, RuleContext(rule, instance, transport))
-            else:
-                self._check(rule, RuleContext(rule, instance))
+            contexts = (
+                [RuleContext(rule, instance, t) for t in transports]
+                if rule.scope is Scope.TRANSPORT
+                else [RuleContext(rule, instance)]
+            )
+            for ctx in contexts:
+                new = self._check(rule, ctx)
+                found += new
+                if new:
+                    fired.add(rule.code)
+        superseded = {code for r in self.rules if r.code in fired for code in r.supersedes}
+        self.findings += [f for f in found if f.code not in superseded]
         return InstanceReport(instance, transports)
 
-    def _check(self, rule: Rule, ctx: RuleContext) -> None:
+    def _check(self, rule: Rule, ctx: RuleContext) -> list[Finding]:
         try:
-            self.findings.extend(rule.check(ctx))
+            return list(rule.check(ctx))
         except Exception as exc:
             plugin = self.host.rule_owner(rule.code)
             crash = PluginCrashError(plugin, f"rule {rule.code}", str(ctx.instance.path), exc)
             self._crash(crash, ctx.instance)
+            return []
 
     def _crash(self, exc: PluginCrashError, instance: AppInstance) -> None:
         self.incomplete = True

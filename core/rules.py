@@ -144,6 +144,10 @@ class Rule:
     app: str | None = None
     scope: Scope = Scope.INSTANCE
     doc: str = field(default="", repr=False)
+    #: Codes of generic rules this rule makes redundant: when it fires on an app instance,
+    #: their findings on that instance are dropped (``DOC005`` says in Docmost's own terms
+    #: what a generic port/TLS rule would say).
+    supersedes: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -173,12 +177,15 @@ def rule(
     severity: Severity,
     app: str | None = None,
     scope: Scope = Scope.INSTANCE,
+    supersedes: tuple[str, ...] = (),
 ) -> Callable[[Check], Rule]:
     """Turn a documented check function into a :class:`Rule` (its docstring is the doc)."""
 
     def wrap(check: Check) -> Rule:
         doc = _dedent(check.__doc__ or "")
-        return Rule(code, name, severity, check, app=app, scope=scope, doc=doc)
+        return Rule(
+            code, name, severity, check, app=app, scope=scope, doc=doc, supersedes=supersedes
+        )
 
     return wrap
 

@@ -129,3 +129,38 @@ def test_every_builtin_rule_is_documented() -> None:
 @pytest.mark.parametrize("severity", list(Severity))
 def test_severity_rank_orders_error_above_warning_above_info(severity: Severity) -> None:
     assert severity.rank == ["info", "warning", "error"].index(severity.value)
+
+
+def test_an_app_rule_that_fires_drops_the_generic_findings_it_supersedes(tmp_path: Path) -> None:
+    from mail_lint import AppSpec, hookimpl
+    from mail_lint.engine import RunOptions, run
+
+    @rule("GEN001", "generic-port", severity=Severity.ERROR)
+    def generic(ctx: RuleContext) -> Iterator[Finding]:
+        """Generic."""
+        yield ctx.finding("generic says 465 is wrong")
+
+    @rule("ACM001", "acme-port", severity=Severity.ERROR, app="acme", supersedes=("GEN001",))
+    def specific(ctx: RuleContext) -> Iterator[Finding]:
+        """Specific."""
+        if ctx.instance.service is not None and ctx.instance.service.name == "broken":
+            yield ctx.finding("ACME_PORT=465 needs ACME_TLS=on")
+
+    class Plugin:
+        @hookimpl
+        def mail_lint_apps(self) -> object:
+            return [AppSpec(name="acme", title="Acme", code_prefix="ACM", images=("acme/app",))]
+
+        @hookimpl
+        def mail_lint_rules(self) -> object:
+            return [generic, specific]
+
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  broken:\n    image: acme/app\n  other:\n    image: acme/app\n"
+    )
+    host = PluginHost.create(load_entry_points=False, extra_plugins=[("acme", Plugin())])
+    result = run(host, RunOptions(paths=(tmp_path,)))
+    assert sorted((f.service, f.code) for f in result.findings) == [
+        ("broken", "ACM001"),  # GEN001 on "broken" is superseded
+        ("other", "GEN001"),
+    ]
