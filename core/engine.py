@@ -309,15 +309,16 @@ class _Run:
         except SourceError as exc:
             self._source_error(exc)
             return None
+        # Readers whose file names match come first: `--app listmonk x.json` is JSON, not TOML.
+        candidates.sort(key=lambda pair: not pair[1].matches_name(file.path.name))
         best: tuple[int, AppSpec, SettingsFile, Settings] | None = None
         tied = False
+        first_error: SourceError | None = None
         for app, spec in candidates:
             try:
                 settings = parse_settings(text, file.path, spec)
             except SourceError as exc:
-                if forced is not None or len(candidates) == 1:
-                    self._source_error(exc)
-                    return None
+                first_error = first_error or exc
                 continue
             hits = sum(
                 1 for key in spec.detect_keys if key in settings or _has_prefix(settings, key)
@@ -331,6 +332,11 @@ class _Run:
                 tied = False
             elif hits == best[0] and app is not best[1]:
                 tied = True
+        if best is None and first_error is not None:
+            # No reader could parse it: an error if the file is surely the app's.
+            if forced is not None or file.explicit or len(candidates) == 1:
+                self._source_error(first_error)
+            return None
         if best is None or (tied and forced is None):
             return None
         _, app, spec, settings = best

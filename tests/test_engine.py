@@ -183,3 +183,18 @@ def test_plain_lint_imports_no_heavy_module(make_project: MakeProject) -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+def test_forced_app_tries_each_of_its_readers(run_cli: RunCli, make_project: MakeProject) -> None:
+    root = make_project(
+        {
+            "listmonk.conf": '[app]\naddress = "0.0.0.0:9000"\n\n[db]\nhost = "db"\n',
+            "broken.json": '{"app.root_url": "http://x",',
+        }
+    )
+    [inst] = _instances(run_cli, root, "--app", "listmonk", "listmonk.conf")
+    assert inst["files"][0]["format"] == "toml"  # type: ignore[index]
+    outcome = run_cli("--app", "listmonk", "broken.json", cwd=root)
+    assert outcome.rc == 1
+    assert outcome.out.startswith("broken.json:1:")
+    assert " ML001 [error] " in outcome.out
