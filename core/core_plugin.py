@@ -1,4 +1,4 @@
-"""Core's own hook implementations: the rules every app shares (``ML`` engine rules, later the
+"""Core's own hook implementations: the rules every app shares (``ML`` engine rules and the
 generic ``SMTP`` transport rules). Registered directly by the host, never through an entry
 point, so they cannot be disabled or shadowed."""
 
@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mail_lint import engine_rules
+from mail_lint import engine_rules, smtp_rules
 from mail_lint.hookspecs import hookimpl
 from mail_lint.rules import Rule
 
 
 @hookimpl
 def mail_lint_rules() -> Sequence[Rule]:
-    """The engine's own rules."""
-    return engine_rules.RULES
+    """The engine's own rules and the generic SMTP rules."""
+    return (*engine_rules.RULES, *smtp_rules.RULES)

@@ -7,8 +7,12 @@ Facts: ``shared/reference/apps-bookstack-docmost.md`` §1 (BookStack v24.10 ``ap
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from mail_lint import AppSpec, DotenvDialect, FileFormat, SettingsFile, hookimpl
+
+if TYPE_CHECKING:
+    from mail_lint import AppInstance, Rule, Transport
 
 APP = AppSpec(
     name="bookstack",
@@ -68,3 +72,21 @@ APP = AppSpec(
 def mail_lint_apps() -> Sequence[AppSpec]:
     """BookStack."""
     return [APP]
+
+
+@hookimpl
+def mail_lint_interpret(instance: AppInstance) -> Sequence[Transport] | None:
+    """BookStack's one transport, read as this BookStack version (or the latest) reads it."""
+    if instance.app.name != APP.name:
+        return None
+    from mail_lint.plugins.bookstack.transport import interpret
+
+    return interpret(instance)
+
+
+@hookimpl
+def mail_lint_rules() -> Sequence[Rule]:
+    """BookStack's rules (``BKS``)."""
+    from mail_lint.plugins.bookstack.rules import RULES
+
+    return RULES

@@ -459,7 +459,13 @@ def non_boolean_tls_flag(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-@rule("DOC005", "implicit-tls-port-without-smtp-secure", severity=Severity.ERROR, app=APP)
+@rule(
+    "DOC005",
+    "implicit-tls-port-without-smtp-secure",
+    severity=Severity.ERROR,
+    app=APP,
+    supersedes=("SMTP001",),
+)
 def implicit_tls_port_without_smtp_secure(ctx: RuleContext) -> Iterator[Finding]:
     """## What it does
     Reports SMTP port 465 without `SMTP_SECURE=true`.
@@ -505,7 +511,13 @@ def implicit_tls_port_without_smtp_secure(ctx: RuleContext) -> Iterator[Finding]
     )
 
 
-@rule("DOC006", "smtp-secure-on-starttls-port", severity=Severity.ERROR, app=APP)
+@rule(
+    "DOC006",
+    "smtp-secure-on-starttls-port",
+    severity=Severity.ERROR,
+    app=APP,
+    supersedes=("SMTP002",),
+)
 def smtp_secure_on_starttls_port(ctx: RuleContext) -> Iterator[Finding]:
     """## What it does
     Reports `SMTP_SECURE=true` with port 25, 587 or 2525.
@@ -554,7 +566,7 @@ def smtp_secure_on_starttls_port(ctx: RuleContext) -> Iterator[Finding]:
     )
 
 
-@rule("DOC007", "quoted-value-kept", severity=Severity.ERROR, app=APP)
+@rule("DOC007", "quoted-value-kept", severity=Severity.ERROR, app=APP, supersedes=("SMTP018",))
 def quoted_value_kept(ctx: RuleContext) -> Iterator[Finding]:
     """## What it does
     Reports a Docmost mail setting whose value reaches Docmost with its quotes, as
@@ -652,7 +664,7 @@ def smtp_port_not_a_number(ctx: RuleContext) -> Iterator[Finding]:
     )
 
 
-@rule("DOC009", "half-set-smtp-auth", severity=Severity.WARNING, app=APP)
+@rule("DOC009", "half-set-smtp-auth", severity=Severity.WARNING, app=APP, supersedes=("SMTP020",))
 def half_set_smtp_auth(ctx: RuleContext) -> Iterator[Finding]:
     """## What it does
     Reports `SMTP_USERNAME` without `SMTP_PASSWORD`, or the password without the user name.
@@ -710,7 +722,13 @@ def half_set_smtp_auth(ctx: RuleContext) -> Iterator[Finding]:
     )
 
 
-@rule("DOC010", "missing-mail-from-address", severity=Severity.ERROR, app=APP)
+@rule(
+    "DOC010",
+    "missing-mail-from-address",
+    severity=Severity.ERROR,
+    app=APP,
+    supersedes=("SMTP021",),
+)
 def missing_mail_from_address(ctx: RuleContext) -> Iterator[Finding]:
     """## What it does
     Reports a Docmost that sends mail without `MAIL_FROM_ADDRESS`.
@@ -761,7 +779,13 @@ def missing_mail_from_address(ctx: RuleContext) -> Iterator[Finding]:
     )
 
 
-@rule("DOC011", "key-not-read-by-docmost", severity=Severity.WARNING, app=APP)
+@rule(
+    "DOC011",
+    "key-not-read-by-docmost",
+    severity=Severity.WARNING,
+    app=APP,
+    supersedes=("SMTP023",),
+)
 def key_not_read_by_docmost(ctx: RuleContext) -> Iterator[Finding]:
     """## What it does
     Reports mail keys Docmost never reads — `SMTP_FROM_EMAIL`, `SMTP_AUTH`,
@@ -1160,7 +1184,13 @@ def app_url_path_dropped(ctx: RuleContext) -> Iterator[Finding]:
 # -- /app/.env -----------------------------------------------------------------------------
 
 
-@rule("DOC017", "dollar-expanded-in-app-dotenv", severity=Severity.WARNING, app=APP)
+@rule(
+    "DOC017",
+    "dollar-expanded-in-app-dotenv",
+    severity=Severity.WARNING,
+    app=APP,
+    supersedes=("SMTP017",),
+)
 def dollar_expanded_in_app_dotenv(ctx: RuleContext) -> Iterator[Finding]:
     """## What it does
     Reports a value in Docmost's own `.env` (`/app/.env`) in which `dotenv-expand` replaced
@@ -1257,7 +1287,13 @@ def postmark_without_token(ctx: RuleContext) -> Iterator[Finding]:
     )
 
 
-@rule("DOC019", "starttls-certificate-unverifiable", severity=Severity.INFO, app=APP)
+@rule(
+    "DOC019",
+    "starttls-certificate-unverifiable",
+    severity=Severity.INFO,
+    app=APP,
+    supersedes=("SMTP006",),
+)
 def starttls_certificate_unverifiable(ctx: RuleContext) -> Iterator[Finding]:
     """## What it does
     Reports STARTTLS to an SMTP host given as an IP address, `host.docker.internal`,

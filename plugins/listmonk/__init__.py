@@ -7,8 +7,12 @@ Facts: ``shared/reference/apps-plausible-listmonk.md`` Part B (``cmd/main.go``,
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from mail_lint import AppSpec, FileFormat, SettingsFile, hookimpl
+
+if TYPE_CHECKING:
+    from mail_lint import AppInstance, Rule, Transport
 
 APP = AppSpec(
     name="listmonk",
@@ -57,3 +61,21 @@ APP = AppSpec(
 def mail_lint_apps() -> Sequence[AppSpec]:
     """Listmonk."""
     return [APP]
+
+
+@hookimpl
+def mail_lint_interpret(instance: AppInstance) -> Sequence[Transport] | None:
+    """One transport per enabled ``smtp[]`` server of a settings export."""
+    if instance.app.name != APP.name:
+        return None
+    from mail_lint.plugins.listmonk.transport import interpret
+
+    return interpret(instance)
+
+
+@hookimpl
+def mail_lint_rules() -> Sequence[Rule]:
+    """Listmonk's rules (``LMK``)."""
+    from mail_lint.plugins.listmonk.rules import RULES
+
+    return RULES

@@ -7,8 +7,12 @@ v2.0, v2.1.x and v3).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from mail_lint import AppSpec, hookimpl
+
+if TYPE_CHECKING:
+    from mail_lint import AppInstance, Rule, Transport
 
 APP = AppSpec(
     name="plausible",
@@ -67,3 +71,21 @@ APP = AppSpec(
 def mail_lint_apps() -> Sequence[AppSpec]:
     """Plausible CE."""
     return [APP]
+
+
+@hookimpl
+def mail_lint_interpret(instance: AppInstance) -> Sequence[Transport] | None:
+    """Plausible's one mail transport, per version (see :mod:`.transport`)."""
+    if instance.app.name != APP.name:
+        return None
+    from .transport import interpret
+
+    return interpret(instance)
+
+
+@hookimpl
+def mail_lint_rules() -> Sequence[Rule]:
+    """The ``PLA`` rules."""
+    from .rules import RULES
+
+    return RULES

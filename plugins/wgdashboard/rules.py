@@ -164,7 +164,13 @@ def _wanted_encryption(cfg: EmailConfig) -> str:
 # --------------------------------------------------------------------------- TLS and port
 
 
-@rule("WGD001", "encryption-means-plaintext", severity=Severity.ERROR, app=APP)
+@rule(
+    "WGD001",
+    "encryption-means-plaintext",
+    severity=Severity.ERROR,
+    app=APP,
+    supersedes=("SMTP004",),
+)
 def encryption_means_plaintext(ctx: RuleContext) -> Iterator[Finding]:
     """## What it does
     Checks that `encryption` (or the `email_encryption` variable) is one of the exact strings
@@ -264,7 +270,13 @@ def implicit_tls_unsupported(ctx: RuleContext) -> Iterator[Finding]:
     )
 
 
-@rule("WGD003", "port-tls-mismatch", severity=Severity.ERROR, app=APP)
+@rule(
+    "WGD003",
+    "port-tls-mismatch",
+    severity=Severity.ERROR,
+    app=APP,
+    supersedes=("SMTP001", "SMTP002"),
+)
 def port_tls_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """## What it does
     Checks that the port and `encryption` agree: implicit-TLS ports (465, 2465, 8465) need
@@ -329,7 +341,7 @@ def port_tls_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         yield _find(ctx, encryption, message, fix=_assign(encryption, "STARTTLS"))
 
 
-@rule("WGD012", "submission-port-typo", severity=Severity.WARNING, app=APP)
+@rule("WGD012", "submission-port-typo", severity=Severity.WARNING, app=APP, supersedes=("SMTP003",))
 def submission_port_typo(ctx: RuleContext) -> Iterator[Finding]:
     """## What it does
     Reports port `567`, the port shown in WGDashboard's Email Service guide.
@@ -403,7 +415,13 @@ def port_not_a_number(ctx: RuleContext) -> Iterator[Finding]:
     yield _find(ctx, option, message + ".")
 
 
-@rule("WGD020", "certificate-now-verified", severity=Severity.WARNING, app=APP)
+@rule(
+    "WGD020",
+    "certificate-now-verified",
+    severity=Severity.WARNING,
+    app=APP,
+    supersedes=("SMTP006",),
+)
 def certificate_now_verified(ctx: RuleContext) -> Iterator[Finding]:
     """## What it does
     From v4.3.3, reports a TLS connection to a server named by an IP address, a
@@ -522,7 +540,13 @@ def login_without_auth_offered(ctx: RuleContext) -> Iterator[Finding]:
 # ------------------------------------------------------------------ auth, sender, readiness
 
 
-@rule("WGD004", "username-used-as-sender", severity=Severity.WARNING, app=APP)
+@rule(
+    "WGD004",
+    "username-used-as-sender",
+    severity=Severity.WARNING,
+    app=APP,
+    supersedes=("SMTP021",),
+)
 def username_used_as_sender(ctx: RuleContext) -> Iterator[Finding]:
     """## What it does
     On v4.2.0 and v4.2.1, reports an SMTP `username` that is not the `send_from` address.
@@ -779,7 +803,7 @@ def percent_in_ini_value(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(message, at=setting, fix="write each % as %%, or upgrade to v4.2.5+")
 
 
-@rule("WGD008", "quoted-value", severity=Severity.WARNING, app=APP)
+@rule("WGD008", "quoted-value", severity=Severity.WARNING, app=APP, supersedes=("SMTP018",))
 def quoted_value(ctx: RuleContext) -> Iterator[Finding]:
     """## What it does
     Reports `[Email]` values wrapped in quotes, in `wg-dashboard.ini` or in an `email_*`
@@ -863,7 +887,7 @@ def inline_comment_in_value(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(message, at=setting, fix="move the comment to a line of its own")
 
 
-@rule("WGD018", "unknown-email-key", severity=Severity.WARNING, app=APP)
+@rule("WGD018", "unknown-email-key", severity=Severity.WARNING, app=APP, supersedes=("SMTP023",))
 def unknown_email_key(ctx: RuleContext) -> Iterator[Finding]:
     """## What it does
     Reports options in `[Email]` that WGDashboard never reads, and an e-mail section whose
@@ -1189,7 +1213,13 @@ def dynamic_config_unsupported(ctx: RuleContext) -> Iterator[Finding]:
     yield ctx.finding(message, at=setting, fix="upgrade the image to v4.3.3 or later")
 
 
-@rule("WGD017", "unknown-email-variable", severity=Severity.WARNING, app=APP)
+@rule(
+    "WGD017",
+    "unknown-email-variable",
+    severity=Severity.WARNING,
+    app=APP,
+    supersedes=("SMTP023",),
+)
 def unknown_email_variable(ctx: RuleContext) -> Iterator[Finding]:
     """## What it does
     Reports mail-looking container variables WGDashboard never reads: `EMAIL_SERVER`
