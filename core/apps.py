@@ -80,6 +80,9 @@ class AppSpec:
     keys: tuple[str, ...] = ()
     #: Keys whose values are secrets (never printed).
     secret_keys: tuple[str, ...] = ()
+    #: The app itself removes one pair of matching outer quotes from environment values
+    #: (Laravel's ``Env``), so Compose's list form ``- KEY="v"`` does it no harm.
+    unquotes_environment: bool = False
 
     def matches_image(self, image: ImageRef) -> bool:
         """Whether an image reference is one of this app's images."""

@@ -27,6 +27,7 @@ from mail_lint.transport import Transport
 if TYPE_CHECKING:
     from mail_lint.compose import ComposeProject, Service
 
+_INDEXED = re.compile(r"^[^.\[]+\[\d+\]")
 _QUOTED = re.compile(r"([\"'])(.*?)(?:\1|$)")
 # A `KEY=value` / `KEY: value` / `- KEY=value` line, to find the key of a failing line.
 _KEY_VALUE = re.compile(
@@ -358,7 +359,6 @@ class _Run:
             self._crash(exc, instance)
             transports = ()
         found: list[Finding] = []
-        fired: set[str] = set()
         for rule in self.rules:
             if rule.scope is Scope.ENGINE or rule.app not in (None, instance.app.name):
                 continue
@@ -368,12 +368,8 @@ class _Run:
                 else [RuleContext(rule, instance)]
             )
             for ctx in contexts:
-                new = self._check(rule, ctx)
-                found += new
-                if new:
-                    fired.add(rule.code)
-        superseded = {code for r in self.rules if r.code in fired for code in r.supersedes}
-        self.findings += [f for f in found if f.code not in superseded]
+                found += self._check(rule, ctx)
+        self.findings += _drop_superseded(found, self.rules)
         return InstanceReport(instance, transports)
 
     def _check(self, rule: Rule, ctx: RuleContext) -> list[Finding]:
@@ -409,6 +405,36 @@ class _Run:
         for loaded in instance.files:
             for setting in loaded.settings.values():
                 self._maybe_secret(setting)
+
+
+def _drop_superseded(found: list[Finding], rules: Sequence[Rule]) -> list[Finding]:
+    """Drop each generic finding that an app finding on the same instance makes redundant.
+
+    A finding of a code an app rule names in ``supersedes`` is redundant when it is about
+    the same thing: for a per-setting rule (``Scope.INSTANCE``) the same key; for a transport
+    rule the same transport (Listmonk's ``smtp[1]`` is not ``smtp[0]``). Either side without
+    a key matches.
+    """
+    by_code = {r.code: r for r in rules}
+    claims = [(by_code[f.code].supersedes, f.key) for f in found if by_code[f.code].supersedes]
+
+    def same_subject(finding: Finding, key: str | None) -> bool:
+        if key is None or finding.key is None:
+            return True
+        if by_code[finding.code].scope is Scope.TRANSPORT:
+            return _transport_of(key) == _transport_of(finding.key)
+        return key == finding.key
+
+    def redundant(finding: Finding) -> bool:
+        return any(finding.code in codes and same_subject(finding, key) for codes, key in claims)
+
+    return [f for f in found if not redundant(f)]
+
+
+def _transport_of(key: str) -> str | None:
+    """``smtp[1]`` for ``smtp[1].port``; ``None`` for a key of an app's only transport."""
+    match = _INDEXED.match(key)
+    return match.group(0) if match else None
 
 
 def _has_prefix(settings: Settings, key: str) -> bool:

@@ -1311,6 +1311,8 @@ def quotes_kept_in_value(ctx: RuleContext) -> Iterator[Finding]:
     - [Compose `environment`](https://docs.docker.com/reference/compose-file/services/#environment)
     - docker-library/postgres#1228; reference compose-semantics B.4, B.9 item 3
     """
+    if ctx.instance.app.unquotes_environment:
+        return  # the app strips the quotes itself (BookStack: Laravel's Env)
     for setting in ctx.instance.environment.values():
         if setting.kind not in (SourceKind.COMPOSE, SourceKind.ENV_FILE):
             continue

@@ -761,3 +761,14 @@ def test_transport_points_at_the_lines_it_was_read_from(
         "column": 0,
     }
     assert "Mx7kP2wQz9Rt" not in json.dumps(found)
+
+
+def test_quoted_list_form_value_is_harmless_for_laravel(
+    run_cli: RunCli, make_project: MakeProject
+) -> None:
+    """Laravel's Env strips matching outer quotes, so core's SMTP018 does not apply."""
+    root = make_project(project({"MAIL_FROM_NAME": '"Kessler Wiki"'}))
+    text = (root / "docker-compose.yml").read_text()
+    assert '- MAIL_FROM_NAME="Kessler Wiki"' in text
+    outcome = run_cli(".", cwd=root)
+    assert (outcome.rc, outcome.out) == (0, "")

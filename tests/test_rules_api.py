@@ -164,3 +164,37 @@ def test_an_app_rule_that_fires_drops_the_generic_findings_it_supersedes(tmp_pat
         ("broken", "ACM001"),  # GEN001 on "broken" is superseded
         ("other", "GEN001"),
     ]
+
+
+def test_supersedes_is_about_the_same_key_or_the_same_transport() -> None:
+    from mail_lint.engine import _drop_superseded
+    from mail_lint.rules import Scope
+
+    def noop(ctx: RuleContext) -> Iterator[Finding]:
+        yield from ()
+
+    per_key = rule("GEN010", "unset-variable", severity=Severity.WARNING)(noop)
+    per_transport = rule("GEN020", "port-mismatch", severity=Severity.ERROR, scope=Scope.TRANSPORT)(
+        noop
+    )
+    app_rule = rule(
+        "ACM010", "acme", severity=Severity.ERROR, app="acme", supersedes=("GEN010", "GEN020")
+    )(noop)
+    where = Location(COMPOSE, 1)
+
+    def f(code: str, key: str) -> Finding:
+        return Finding(code, "n", Severity.ERROR, "m", where, key=key)
+
+    found = [
+        f("ACM010", "smtp[0].port"),
+        f("GEN010", "smtp[0].port"),  # same key: redundant
+        f("GEN010", "SMTP_HOST"),  # another key: kept
+        f("GEN020", "smtp[0].tls_type"),  # same transport: redundant
+        f("GEN020", "smtp[1].port"),  # another server: kept
+    ]
+    kept = _drop_superseded(found, [per_key, per_transport, app_rule])
+    assert [(x.code, x.key) for x in kept] == [
+        ("ACM010", "smtp[0].port"),
+        ("GEN010", "SMTP_HOST"),
+        ("GEN020", "smtp[1].port"),
+    ]

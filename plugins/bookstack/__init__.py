@@ -65,6 +65,8 @@ APP = AppSpec(
         "REDIS_SERVERS",
     ),
     secret_keys=("APP_KEY", "MAIL_PASSWORD", "DB_PASSWORD", "DB_PASS"),
+    # Laravel's Env removes matching outer quotes: `- MAIL_FROM_NAME="X"` is harmless.
+    unquotes_environment=True,
 )
 
 
