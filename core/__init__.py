@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 # The exports are loaded on first use (PEP 562), so ``mail-lint --version`` and the CLI's
 # start-up do not pay for modules a run does not need.
 _EXPORTS = {
+    "address_of": "addresses",
     "AppSpec": "apps",
     "DotenvDialect": "apps",
     "FileFormat": "apps",
@@ -41,6 +42,7 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
+    from mail_lint.addresses import address_of
     from mail_lint.apps import AppSpec, DotenvDialect, FileFormat, ImageRef, SettingsFile, Version
     from mail_lint.hookspecs import hookimpl
     from mail_lint.instance import AppInstance, LoadedFile
@@ -84,6 +86,7 @@ __all__ = [
     "TransportKind",
     "Version",
     "__version__",
+    "address_of",
     "hookimpl",
     "is_secret_key",
     "rule",

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mail_lint import engine_rules, smtp_rules
+from mail_lint import engine_rules
 from mail_lint.hookspecs import hookimpl
 from mail_lint.rules import Rule
 
 
 @hookimpl
-def mail_lint_rules() -> Sequence[Rule]:
-    """The engine's own rules and the generic SMTP rules."""
+def mail_lint_rules(app: str | None) -> Sequence[Rule]:
+    """The engine's own rules and the generic SMTP rules (imported when first asked for)."""
+    from mail_lint import smtp_rules
+
     return (*engine_rules.RULES, *smtp_rules.RULES)

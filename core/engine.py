@@ -83,8 +83,9 @@ class _Run:
         self.host = host
         self.options = options
         self.apps = host.apps()
-        self.rules = host.rules()
-        self.engine_rules = {r.code: r for r in self.rules if r.scope is Scope.ENGINE}
+        from mail_lint.engine_rules import RULES as ENGINE_RULES
+
+        self.engine_rules = {r.code: r for r in ENGINE_RULES}
         self.findings: list[Finding] = []
         self.incomplete = False
         self.consumed: set[Path] = set()
@@ -359,7 +360,8 @@ class _Run:
             self._crash(exc, instance)
             transports = ()
         found: list[Finding] = []
-        for rule in self.rules:
+        rules = self.host.rules(instance.app.name)
+        for rule in rules:
             if rule.scope is Scope.ENGINE or rule.app not in (None, instance.app.name):
                 continue
             contexts = (
@@ -369,7 +371,7 @@ class _Run:
             )
             for ctx in contexts:
                 found += self._check(rule, ctx)
-        self.findings += _drop_superseded(found, self.rules)
+        self.findings += _drop_superseded(found, rules)
         return InstanceReport(instance, transports)
 
     def _check(self, rule: Rule, ctx: RuleContext) -> list[Finding]:

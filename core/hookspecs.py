@@ -50,9 +50,16 @@ def mail_lint_interpret(instance: AppInstance) -> Sequence[Transport] | None:
 
 
 @hookspec
-def mail_lint_rules() -> Sequence[Rule]:
-    """Return the rules this plugin contributes; each names the app it applies to
-    (``Rule.app``), or ``None`` to judge every app. A plugin may add rules for an app another
-    plugin describes. Codes must be unique across all plugins.
+def mail_lint_rules(app: str | None) -> Sequence[Rule]:
+    """Return the rules this plugin contributes that judge instances of ``app``; each names
+    the app it applies to (``Rule.app``), or ``None`` to judge every app. A plugin may add
+    rules for an app another plugin describes. Codes must be unique across all plugins.
+
+    Called lazily, once per app that appears in a run, so a plugin can import its rule
+    modules only when they are needed; ``app`` is ``None`` when every rule is asked for
+    (``mail-lint rules``). An implementation may ignore ``app`` (or not accept it) and return
+    all its rules: the host keeps those for ``app`` and the generic ones.
+
+    :param app: the app slug (``AppSpec.name``), or ``None`` for every rule.
     """
     raise NotImplementedError

@@ -46,7 +46,7 @@ class PluginHost:
         self._pm = pm
         self.plugins: tuple[PluginInfo, ...] = tuple(infos)
         self._apps: tuple[AppSpec, ...] | None = None
-        self._rules: tuple[Rule, ...] | None = None
+        self._rules: dict[str | None, tuple[Rule, ...]] = {}
         self._owner: dict[str, str] = {}
 
     @classmethod
@@ -118,16 +118,22 @@ class PluginHost:
         """The app of that name, if a plugin describes it."""
         return next((spec for spec in self.apps() if spec.name == name), None)
 
-    def rules(self) -> tuple[Rule, ...]:
-        """Every rule of every plugin, by code.
+    def rules(self, app: str | None = None) -> tuple[Rule, ...]:
+        """The rules that judge instances of ``app`` (its own and the generic ones), by
+        code; every rule of every plugin when ``app`` is ``None``.
+
+        Asked per app, so a plugin imports its rule modules only when its app appears.
 
         :raises PluginConflictError: one code used by two rules.
         """
-        if self._rules is None:
+        if app not in self._rules:
             by_code: dict[str, tuple[Rule, str]] = {}
             for impl in reversed(self._pm.hook.mail_lint_rules.get_hookimpls()):
                 plugin = self._name_of(impl.plugin)
-                for found in _call(plugin, "mail_lint_rules", impl.function):
+                kwargs = {"app": app} if "app" in impl.argnames else {}
+                for found in _call(plugin, "mail_lint_rules", impl.function, kwargs):
+                    if app is not None and found.app not in (None, app):
+                        continue
                     if found.code in by_code:
                         other = by_code[found.code][1]
                         raise PluginConflictError(
@@ -135,13 +141,13 @@ class PluginHost:
                             f"and plugin {plugin!r}"
                         )
                     by_code[found.code] = (found, plugin)
-            self._owner = {code: plugin for code, (_, plugin) in by_code.items()}
-            self._rules = tuple(r for r, _ in sorted(by_code.values(), key=lambda x: x[0].code))
-        return self._rules
+            self._owner.update({code: plugin for code, (_, plugin) in by_code.items()})
+            ordered = sorted(by_code.values(), key=lambda pair: pair[0].code)
+            self._rules[app] = tuple(r for r, _ in ordered)
+        return self._rules[app]
 
     def rule_owner(self, code: str) -> str:
         """The plugin that contributes a rule (for crash reports)."""
-        self.rules()
         return self._owner.get(code, "?")
 
     def interpret(self, instance: AppInstance) -> tuple[Transport, ...]:
@@ -162,9 +168,9 @@ class PluginHost:
         return ()
 
 
-def _call(plugin: str, hook: str, function: Any) -> list[Any]:
+def _call(plugin: str, hook: str, function: Any, kwargs: dict[str, Any] | None = None) -> list[Any]:
     try:
-        return list(function() or ())
+        return list(function(**(kwargs or {})) or ())
     except Exception as exc:
         raise PluginCrashError(plugin, hook, None, exc) from exc
 

@@ -17,9 +17,9 @@ import ipaddress
 import os
 import re
 from collections.abc import Iterable, Iterator
-from email.utils import parseaddr
 from pathlib import Path
 
+from mail_lint.addresses import address_of
 from mail_lint.instance import AppInstance
 from mail_lint.model import Location, Setting, SourceKind
 from mail_lint.providers import (
@@ -268,7 +268,7 @@ def _user_text(user: str) -> str:
 
 def _address(sender: str) -> str:
     """The address of ``Name <addr>`` or ``addr``."""
-    return parseaddr(sender)[1] or sender.strip()
+    return address_of(sender) or sender.strip()
 
 
 def _domain(address: str) -> str:

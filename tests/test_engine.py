@@ -179,7 +179,7 @@ def test_plain_lint_imports_no_heavy_module(make_project: MakeProject) -> None:
         "import sys, io\nfrom mail_lint.cli import main\n"
         f"main([{str(root)!r}], stdout=io.StringIO())\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('rich', 'jsonschema', 'ruamel', 'tomllib', 'configparser')))"
+        "('rich', 'jsonschema', 'ruamel', 'tomllib', 'configparser', 'email', 'difflib')))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
@@ -198,3 +198,14 @@ def test_forced_app_tries_each_of_its_readers(run_cli: RunCli, make_project: Mak
     assert outcome.rc == 1
     assert outcome.out.startswith("broken.json:1:")
     assert " ML001 [error] " in outcome.out
+
+
+def test_rules_of_apps_not_in_the_run_are_not_imported(make_project: MakeProject) -> None:
+    root = make_project({"compose.yaml": "services:\n  d:\n    image: docmost/docmost\n"})
+    code = (
+        "import sys, io\nfrom mail_lint.cli import main\n"
+        f"main([{str(root)!r}], stdout=io.StringIO())\n"
+        "print(sorted(m for m in sys.modules if m.endswith('.rules') and 'plugins' in m))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "['mail_lint.plugins.docmost.rules']"

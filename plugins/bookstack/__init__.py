@@ -87,8 +87,10 @@ def mail_lint_interpret(instance: AppInstance) -> Sequence[Transport] | None:
 
 
 @hookimpl
-def mail_lint_rules() -> Sequence[Rule]:
-    """BookStack's rules (``BKS``)."""
+def mail_lint_rules(app: str | None) -> Sequence[Rule]:
+    """BookStack's rules (``BKS``). Imported only when bookstack is linted."""
+    if app not in (None, APP.name):
+        return ()
     from mail_lint.plugins.bookstack.rules import RULES
 
     return RULES

@@ -78,8 +78,10 @@ def mail_lint_interpret(instance: AppInstance) -> Sequence[Transport] | None:
 
 
 @hookimpl
-def mail_lint_rules() -> Sequence[Rule]:
-    """Docmost's rules (``DOC``)."""
+def mail_lint_rules(app: str | None) -> Sequence[Rule]:
+    """Docmost's rules (``DOC``). Imported only when docmost is linted."""
+    if app not in (None, APP.name):
+        return ()
     from mail_lint.plugins.docmost.rules import RULES
 
     return RULES

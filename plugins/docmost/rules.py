@@ -11,10 +11,9 @@ re-read in ``docmost/docmost`` @ ``549cf7c0`` (v0.95.0).
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from urllib.parse import urlsplit
 
 from mail_lint import (
@@ -842,7 +841,7 @@ def _unread_message(key: str, instance: AppInstance) -> str | None:
     if key in _UNREAD:
         meant, _source = _UNREAD[key]
     else:
-        close = difflib.get_close_matches(key, _MAIL_KEYS, n=1, cutoff=0.75)
+        close = _close_matches(key, _MAIL_KEYS, n=1, cutoff=0.75)
         meant = close[0] if close else None
     if meant is not None:
         return f"Docmost never reads {key}: it probably meant {meant}"
@@ -1375,3 +1374,12 @@ RULES = (
     postmark_without_token,
     starttls_certificate_unverifiable,
 )
+
+
+def _close_matches(
+    word: str, candidates: Sequence[str], n: int = 3, cutoff: float = 0.6
+) -> list[str]:
+    """``difflib.get_close_matches``, imported only when a key needs a suggestion."""
+    import difflib
+
+    return difflib.get_close_matches(word, candidates, n=n, cutoff=cutoff)

@@ -74,8 +74,10 @@ def mail_lint_interpret(instance: AppInstance) -> Sequence[Transport] | None:
 
 
 @hookimpl
-def mail_lint_rules() -> Sequence[Rule]:
-    """Listmonk's rules (``LMK``)."""
+def mail_lint_rules(app: str | None) -> Sequence[Rule]:
+    """Listmonk's rules (``LMK``). Imported only when listmonk is linted."""
+    if app not in (None, APP.name):
+        return ()
     from mail_lint.plugins.listmonk.rules import RULES
 
     return RULES

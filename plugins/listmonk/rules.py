@@ -16,7 +16,6 @@ import ipaddress
 import os
 import re
 from collections.abc import Iterator
-from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from mail_lint import (
@@ -29,6 +28,7 @@ from mail_lint import (
     Setting,
     Severity,
     TlsMode,
+    address_of,
     rule,
 )
 from mail_lint.plugins.listmonk.transport import (
@@ -163,7 +163,7 @@ def _is_ip(host: str) -> bool:
 
 def _address(text: str | None) -> str:
     """The address part of ``Name <addr>`` (lower-case), ``""`` when there is none."""
-    _, address = parseaddr(text or "")
+    address = address_of(text)
     return address.lower() if "@" in address else ""
 
 

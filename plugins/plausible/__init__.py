@@ -84,8 +84,10 @@ def mail_lint_interpret(instance: AppInstance) -> Sequence[Transport] | None:
 
 
 @hookimpl
-def mail_lint_rules() -> Sequence[Rule]:
-    """The ``PLA`` rules."""
+def mail_lint_rules(app: str | None) -> Sequence[Rule]:
+    """The ``PLA`` rules. Imported only when plausible is linted."""
+    if app not in (None, APP.name):
+        return ()
     from .rules import RULES
 
     return RULES

@@ -67,8 +67,10 @@ def mail_lint_interpret(instance: AppInstance) -> Sequence[Transport] | None:
 
 
 @hookimpl
-def mail_lint_rules() -> Sequence[Rule]:
-    """The ``WGD`` rules."""
+def mail_lint_rules(app: str | None) -> Sequence[Rule]:
+    """The ``WGD`` rules. Imported only when wgdashboard is linted."""
+    if app not in (None, APP.name):
+        return ()
     from .rules import RULES
 
     return RULES

@@ -8,14 +8,12 @@ container-local hosts, Compose ``$`` damage) are core's, judged on the Transport
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 import re
-from collections.abc import Iterator
-from email.utils import parseaddr
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from mail_lint import Finding, RuleContext, Setting, Severity, TlsMode, rule
+from mail_lint import Finding, RuleContext, Setting, Severity, TlsMode, address_of, rule
 
 from .transport import (
     AUTH_TOGGLE,
@@ -585,7 +583,7 @@ def username_used_as_sender(ctx: RuleContext) -> Iterator[Finding]:
         return
     username = cfg["username"]
     user = username.value or ""
-    address = parseaddr(cfg.value("send_from"))[1]
+    address = address_of(cfg.value("send_from"))
     if not user or user.lower() == address.lower():
         return
     version = version_text(cfg.version)
@@ -926,7 +924,7 @@ def unknown_email_key(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(message, at=setting, fix="rename the section to [Email]")
         elif section == "Email" and key not in EMAIL_KEYS:
             guess = _KEY_SUGGESTIONS.get(key) or next(
-                iter(difflib.get_close_matches(key, EMAIL_KEYS, n=1)), None
+                iter(_close_matches(key, EMAIL_KEYS, n=1)), None
             )
             hint = f"; did you mean {guess}?" if guess else "."
             message = f"WGDashboard never reads [Email] {key}{hint}"
@@ -1257,7 +1255,7 @@ def unknown_email_variable(ctx: RuleContext) -> Iterator[Finding]:
             hint = "there is no such variable: set authentication_required in wg-dashboard.ini"
         elif lower.startswith("email_"):
             guess = _VARIABLE_SUGGESTIONS.get(lower) or next(
-                iter(difflib.get_close_matches(lower, sorted(EMAIL_VARIABLES), n=1)), None
+                iter(_close_matches(lower, sorted(EMAIL_VARIABLES), n=1)), None
             )
             hint = "the entrypoint does not map it" + (f"; did you mean {guess}?" if guess else "")
         elif lower.startswith(("smtp_", "mail_")):
@@ -1327,3 +1325,12 @@ RULES = (
     login_without_auth_offered,
     dynamic_config_unsupported,
 )
+
+
+def _close_matches(
+    word: str, candidates: Sequence[str], n: int = 3, cutoff: float = 0.6
+) -> list[str]:
+    """``difflib.get_close_matches``, imported only when a key needs a suggestion."""
+    import difflib
+
+    return difflib.get_close_matches(word, candidates, n=n, cutoff=cutoff)
