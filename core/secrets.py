@@ -68,16 +68,15 @@ class Scrubber:
         Secrets are kept out of messages by the rules and ``inspect`` in the first place;
         this is the last defence for everything else.
         """
-        if value and len(value.strip()) >= 3 and not (value.isalpha() and len(value) < 12):
-            self._secrets.add(value)
-            for match in _URL_PASSWORD.finditer(value):
-                self._secrets.add(match.group("pw"))
+        if _worth_masking(value):
+            self._secrets.add(value or "")
+        self.add_url_passwords(value)
 
     def add_url_passwords(self, value: str | None) -> None:
         """Remember the passwords inside URLs of a non-secret value."""
         if value:
             for match in _URL_PASSWORD.finditer(value):
-                if len(match.group("pw")) >= 3:
+                if _worth_masking(match.group("pw")):
                     self._secrets.add(match.group("pw"))
 
     def __call__(self, text: str) -> str:
@@ -85,3 +84,10 @@ class Scrubber:
             if secret in text:
                 text = text.replace(secret, MASK)
         return text
+
+
+def _worth_masking(value: str | None) -> bool:
+    """Whether masking a secret value everywhere in the output does more good than harm:
+    not very short, and not a short single word (``password``, ``changeme``: placeholders
+    that would mask every ordinary use of the word)."""
+    return bool(value) and len(value.strip()) >= 3 and not (value.isalpha() and len(value) < 12)

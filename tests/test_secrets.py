@@ -54,3 +54,10 @@ def test_short_single_word_placeholders_are_not_masked_everywhere() -> None:
     scrub.add("password")  # listmonk's and many examples' placeholder
     scrub.add("hunter2hunter2")
     assert scrub("the password-reset mail; hunter2hunter2") == "the password-reset mail; ****"
+
+
+def test_placeholder_passwords_inside_urls_are_not_masked_everywhere() -> None:
+    scrub = Scrubber()
+    scrub.add_url_passwords("postgresql://postgres:password@localhost:5432/docmost")
+    scrub.add("postgresql://docmost:Zx81Spectrum@db:5432/docmost")
+    assert scrub("password reset; Zx81Spectrum") == "password reset; ****"

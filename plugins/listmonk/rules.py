@@ -1164,7 +1164,7 @@ def mail_setting_outside_database(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-@rule("LMK011", "no-such-setting", severity=Severity.WARNING, app=APP)
+@rule("LMK011", "no-such-setting", severity=Severity.WARNING, app=APP, supersedes=("SMTP023",))
 def no_such_setting(ctx: RuleContext) -> Iterator[Finding]:
     """## What it does
     Reports keys people write for listmonk's public URL or sender that listmonk does not
