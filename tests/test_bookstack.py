@@ -5,7 +5,7 @@ fixed twins."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,8 @@ import pytest
 from conftest import MakeProject, RunCli
 from mail_lint.plugins.bookstack.rules import RULES
 from mail_lint.plugins.bookstack.transport import laravel_env, php_port, verify_enabled
+from twins import Twin as Case
+from twins import check_twin
 
 # -- a realistic deployment -------------------------------------------------------------
 
@@ -88,11 +90,6 @@ def project(
     changes: dict[str, Any] | None = None, dotenv: str = GOOD_DOTENV, **kw: Any
 ) -> dict[str, str]:
     return {"docker-compose.yml": compose(changes, **kw), ".env": dotenv}
-
-
-def line_of(text: str, needle: str) -> int:
-    """The 1-based line of the first line containing ``needle``."""
-    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
 
 
 def lint(run_cli: RunCli, root: Path, *args: str) -> list[dict[str, Any]]:
@@ -197,23 +194,6 @@ def test_unquoted_space_makes_the_whole_dotenv_invalid(
 
 
 # -- every rule: a broken deployment and its fixed twin -----------------------------------
-
-
-@dataclass(frozen=True)
-class Case:
-    """A broken project, its fixed twin, and what the user must see for the broken one."""
-
-    id: str
-    broken: dict[str, str]
-    fixed: dict[str, str]
-    code: str
-    path: str
-    #: The line: a number, or a text whose first line is meant.
-    line: int | str
-    key: str
-    says: tuple[str, ...]
-    severity: str = "error"
-    also: frozenset[str] = field(default_factory=frozenset)
 
 
 GOOD = project()
@@ -504,26 +484,7 @@ CASES = [
 def test_broken_project_reports_and_fixed_twin_is_clean(
     case: Case, run_cli: RunCli, tmp_path: Path
 ) -> None:
-    broken = tmp_path / "broken"
-    fixed = tmp_path / "fixed"
-    for root, files in ((broken, case.broken), (fixed, case.fixed)):
-        for name, text in files.items():
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            (root / name).write_text(text)
-
-    found = lint(run_cli, broken, ".")
-    [finding] = [f for f in found if f["code"] == case.code]
-    line = (
-        case.line
-        if isinstance(case.line, int)
-        else line_of((broken / case.path).read_text(), case.line)
-    )
-    assert (finding["path"], finding["line"], finding["key"]) == (case.path, line, case.key)
-    assert finding["severity"] == case.severity
-    for text in case.says:
-        assert text in finding["message"], finding["message"]
-    assert {f["code"] for f in found} - {case.code} == case.also, found
-    assert lint(run_cli, fixed, ".") == []
+    check_twin(case, tmp_path, lambda root: lint(run_cli, root, "."))
 
 
 def test_every_rule_has_a_broken_case() -> None:

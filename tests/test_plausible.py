@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,8 @@ import pytest
 from conftest import MakeProject, RunCli
 from mail_lint.plugins.plausible.rules import RULES
 from mail_lint.plugins.plausible.transport import read_bool
+from twins import Twin as Case
+from twins import check_twin
 
 # -- a realistic CE deployment (compose.yml as the CE repository ships it, plus .env) -------
 
@@ -110,10 +112,6 @@ POSTFIX_SERVICE = (
     "  mail:\n    image: boky/postfix\n    environment:\n      - RELAYHOST=smtp.mailgun.org\n"
 )
 GOOD = project()
-
-
-def line_of(text: str, needle: str) -> int:
-    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
 
 
 def lint(run_cli: RunCli, root: Path, *args: str) -> list[dict[str, Any]]:
@@ -226,20 +224,6 @@ def test_corpus_v2_1_4_with_a_working_dotenv_is_clean(
 
 
 # -- every rule: a broken deployment and its fixed twin -----------------------------------
-
-
-@dataclass(frozen=True)
-class Case:
-    id: str
-    broken: dict[str, str]
-    fixed: dict[str, str]
-    code: str
-    path: str
-    line: int | str
-    key: str
-    says: tuple[str, ...]
-    severity: str = "error"
-    also: frozenset[str] = field(default_factory=frozenset)
 
 
 V2_0 = "plausible/analytics:v2.0"
@@ -609,24 +593,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_rule_fires_on_broken_and_not_on_fixed(case: Case, run_cli: RunCli, tmp_path: Path) -> None:
-    broken, fixed = tmp_path / "broken", tmp_path / "fixed"
-    for root, files in ((broken, case.broken), (fixed, case.fixed)):
-        for name, text in files.items():
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            (root / name).write_text(text)
-    found = lint(run_cli, broken)
-    [finding] = [f for f in found if f["code"] == case.code]
-    line = (
-        case.line
-        if isinstance(case.line, int)
-        else line_of((broken / case.path).read_text(), case.line)
-    )
-    assert (finding["path"], finding["line"], finding["key"]) == (case.path, line, case.key)
-    assert finding["severity"] == case.severity
-    for text in case.says:
-        assert text in finding["message"], finding["message"]
-    assert {f["code"] for f in pla(found)} - {case.code} == case.also, found
-    assert pla(lint(run_cli, fixed)) == []
+    check_twin(case, tmp_path, lambda root: pla(lint(run_cli, root)))
 
 
 def test_every_rule_has_a_broken_case() -> None:
