@@ -31,6 +31,7 @@ from mail_lint import (
     rule,
     shape,
 )
+from mail_lint.plugins.plausible import APP as PLAUSIBLE
 from mail_lint.plugins.plausible.transport import (
     API_ADAPTERS,
     BOOL_HELPER,
@@ -68,27 +69,7 @@ _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1"})
 _RELAY_IMAGE = "bytemark/smtp"
 #: Variables Plausible reads that matter for mail (the ones PLA011 follows from ``.env``).
 _MAIL_KEYS = (
-    "BASE_URL",
-    "MAILER_ADAPTER",
-    "MAILER_EMAIL",
-    "MAILER_NAME",
-    "SMTP_HOST_ADDR",
-    "SMTP_HOST_PORT",
-    "SMTP_USER_NAME",
-    "SMTP_USER_PWD",
-    "SMTP_HOST_SSL_ENABLED",
-    "SMTP_RETRIES",
-    "SMTP_MX_LOOKUPS_ENABLED",
-    "SMTP_MIDDLEBOX_COMP_MODE",
-    "POSTMARK_API_KEY",
-    "MAILGUN_API_KEY",
-    "MAILGUN_DOMAIN",
-    "MAILGUN_BASE_URI",
-    "MANDRILL_API_KEY",
-    "SENDGRID_API_KEY",
-    "ENABLE_EMAIL_VERIFICATION",
-    "DISABLE_REGISTRATION",
-    "CONFIG_DIR",
+    *(k for k in PLAUSIBLE.keys if k != "SECRET_KEY_BASE"),
     "LOG_LEVEL",
     "SENTRY_DSN",
 )
