@@ -2,6 +2,9 @@
 
 Exit codes: 0 no finding at or above the fail level; 1 findings; 2 usage, configuration,
 plugin or internal error, or a file that could not be read.
+
+The process environment is read in one place only: :func:`main` called with no arguments (the
+console script). Everything below it receives the environment as a mapping.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -22,6 +25,7 @@ if TYPE_CHECKING:
 COMMANDS = ("check", "inspect", "plugins", "rules", "rule")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SEVERITIES = ("error", "warning", "info")
+FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 
 
 def _formatter(prog: str) -> argparse.HelpFormatter:
@@ -97,7 +101,12 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check", formatter_class=_formatter, parents=[common], help="lint (the default command)"
     )
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: text; github when GITHUB_ACTIONS=true)",
+    )
     check.add_argument(
         "--fail-level",
         choices=SEVERITIES,
@@ -128,6 +137,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     rule = sub.add_parser("rule", formatter_class=_formatter, help="show a rule's documentation")
     rule.add_argument("code")
+    rule.add_argument(
+        "--format",
+        choices=("auto", "text", "markdown"),
+        default="auto",
+        help="text for a terminal, or the Markdown source (default: text on a terminal, "
+        "else markdown)",
+    )
+    rule.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     return parser
 
 
@@ -146,8 +163,17 @@ def main(
     stdout: IO[str] | None = None,
     stderr: IO[str] | None = None,
     cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code.
+
+    ``env`` is the environment mail-lint itself looks at (``GITHUB_ACTIONS``, ``NO_COLOR``,
+    ``MAIL_LINT_DISABLE_PLUGINS``; never the one a Compose file is interpolated with). Without
+    it, the process environment is read only when ``argv`` is also omitted (the console
+    script); a call with explicit arguments sees an empty environment.
+    """
+    if env is None:
+        env = os.environ if argv is None else {}
     out = stdout if stdout is not None else _robust(sys.stdout)
     err = stderr if stderr is not None else _robust(sys.stderr)
     args_list = _normalise(list(sys.argv[1:] if argv is None else argv))
@@ -161,13 +187,13 @@ def main(
     from mail_lint.errors import MailLintError
 
     try:
-        host = _host()
+        host = _host(env)
         if args.command == "plugins":
             return _plugins(host, out)
         if args.command == "rules":
             return _rules(host, out)
         if args.command == "rule":
-            return _rule(host, args.code, out, err)
+            return _rule(host, args, out, err, env)
         options = _options(args, host, here)
         from mail_lint.engine import run
 
@@ -181,7 +207,7 @@ def main(
         return EXIT_ERROR
     if args.command == "inspect":
         return _inspect(args, host, result, out, here)
-    return _check(args, result, out, err, here)
+    return _check(args, host, result, out, err, here, env)
 
 
 def _robust(stream: IO[str]) -> IO[str]:
@@ -193,11 +219,11 @@ def _robust(stream: IO[str]) -> IO[str]:
     return stream
 
 
-def _host() -> PluginHost:
+def _host(env: Mapping[str, str]) -> PluginHost:
     from mail_lint.errors import MailLintError
     from mail_lint.pluginhost import PluginHost
 
-    block = [n for n in os.environ.get("MAIL_LINT_DISABLE_PLUGINS", "").split(",") if n]
+    block = [n for n in env.get("MAIL_LINT_DISABLE_PLUGINS", "").split(",") if n]
     host = PluginHost.create(block=block)
     if not any(p.name != "core" for p in host.plugins):
         raise MailLintError(
@@ -235,19 +261,31 @@ def _options(args: argparse.Namespace, host: PluginHost, here: Path) -> RunOptio
     )
 
 
+def output_format(requested: str | None, env: Mapping[str, str]) -> str:
+    """The format of ``check``: the one asked for, else ``github`` inside GitHub Actions,
+    else ``text``."""
+    if requested is not None:
+        return requested
+    return "github" if env.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def _colour(choice: str, out: IO[str], env: Mapping[str, str]) -> bool:
+    return choice == "always" or (choice == "auto" and out.isatty() and "NO_COLOR" not in env)
+
+
 def _check(
-    args: argparse.Namespace, result: RunResult, out: IO[str], err: IO[str], here: Path
+    args: argparse.Namespace,
+    host: PluginHost,
+    result: RunResult,
+    out: IO[str],
+    err: IO[str],
+    here: Path,
+    env: Mapping[str, str],
 ) -> int:
-    from mail_lint.report import PathStyle, write_json, write_text
+    from mail_lint.report import PathStyle
     from mail_lint.rules import Severity
 
-    if args.format == "json":
-        write_json(result, out, cwd=here)
-    else:
-        colour = args.color == "always" or (
-            args.color == "auto" and out.isatty() and "NO_COLOR" not in os.environ
-        )
-        write_text(result, out, cwd=here, colour=colour, quiet=args.quiet)
+    _write_findings(output_format(args.format, env), args, host, result, out, here, env)
     if not args.quiet:
         for path in result.unrecognised:
             shown = PathStyle(here)(path)
@@ -258,6 +296,44 @@ def _check(
     if any(f.severity.rank >= threshold for f in result.findings):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _write_findings(
+    chosen: str,
+    args: argparse.Namespace,
+    host: PluginHost,
+    result: RunResult,
+    out: IO[str],
+    here: Path,
+    env: Mapping[str, str],
+) -> None:
+    """Write the findings in the chosen format; each format but text and JSON is a module
+    of its own, imported only here."""
+    if chosen == "json":
+        from mail_lint.report import write_json
+
+        write_json(result, out, cwd=here)
+    elif chosen == "sarif":
+        from mail_lint.report_sarif import write_sarif
+
+        write_sarif(result, out, cwd=here, rules=host.rules())
+    elif chosen == "github":
+        from mail_lint.report_github import write_github
+
+        write_github(result, out, cwd=here)
+    elif chosen == "junit":
+        from mail_lint.report_junit import write_junit
+
+        write_junit(result, out, cwd=here)
+    elif chosen == "gitlab":
+        from mail_lint.report_gitlab import write_gitlab
+
+        write_gitlab(result, out, cwd=here)
+    else:
+        from mail_lint.report import write_text
+
+        colour = _colour(args.color, out, env)
+        write_text(result, out, cwd=here, colour=colour, quiet=args.quiet)
 
 
 def _inspect(
@@ -286,9 +362,20 @@ def _rules(host: PluginHost, out: IO[str]) -> int:
     return EXIT_OK
 
 
-def _rule(host: PluginHost, code: str, out: IO[str], err: IO[str]) -> int:
+def _rule(
+    host: PluginHost, args: argparse.Namespace, out: IO[str], err: IO[str], env: Mapping[str, str]
+) -> int:
+    code = args.code
     for found in host.rules():
         if found.code == code.upper() or found.name == code:
+            chosen = args.format
+            if chosen == "auto":
+                chosen = "text" if out.isatty() else "markdown"
+            if chosen == "text":
+                from mail_lint.docgen import render_text
+
+                out.write(render_text(found, colour=_colour(args.color, out, env)))
+                return EXIT_OK
             out.write(f"# {found.name} ({found.code})\n\n")
             out.write(
                 f"App: {found.app or 'every app'}. Default severity: {found.severity.value}.\n\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -24,10 +25,16 @@ JSON_VERSION = 1
 
 
 class OutputFormat(enum.StrEnum):
-    """``--format`` choices."""
+    """``--format`` choices of ``check``. Every format but text and JSON lives in its own
+    module (``report_sarif``, ``report_github``, ``report_junit``, ``report_gitlab``),
+    imported only when it is chosen."""
 
     TEXT = "text"
     JSON = "json"
+    SARIF = "sarif"
+    GITHUB = "github"
+    JUNIT = "junit"
+    GITLAB = "gitlab"
 
 
 class PathStyle:
@@ -84,6 +91,56 @@ def _summary_line(findings: Sequence[Finding]) -> str:
     total = len(findings)
     noun = "finding" if total == 1 else "findings"
     return f"Found {total} {noun} ({', '.join(parts)}) in {files} file{'s' if files != 1 else ''}."
+
+
+def shown_path(loc: Location, show: PathStyle) -> str:
+    """The path of a location as every machine format writes it: relative to the working
+    directory when inside it, always with ``/``."""
+    return show(loc.path).replace(os.sep, "/")
+
+
+# `docker-compose.yml:15`, `.env:4:11`, `www/.env.production:3` inside a message.
+_FILE_LINE = re.compile(
+    r"((?:[\w.\-]+/)*[\w.\-]*(?:\.env[\w.\-]*|\.ya?ml|\.ini|\.toml|\.json|\.conf|\.cfg))"
+    r"(?::\d+){1,2}"
+)
+# `at line 12`, `lines 3-5`, `l.40`.
+_LINE_WORD = re.compile(r"\b(lines?\s+|l\.)\d+(?:-\d+)?")
+
+
+def normalise_message(message: str) -> str:
+    """A message without the line numbers it quotes, so that inserting a line above a
+    finding does not change its identity."""
+    text = _FILE_LINE.sub(r"\1", message)
+    text = _LINE_WORD.sub(r"\1#", text)
+    return " ".join(text.split())
+
+
+def fingerprints(
+    findings: Sequence[Finding], show: PathStyle, scrub: Callable[[str], str]
+) -> list[str]:
+    """A stable identity per finding: a hash of code, path, service, key and the normalised
+    (scrubbed) message, never the line. Findings equal in all of these are numbered in
+    order, so each fingerprint is unique within a run and survives unrelated line shifts."""
+    import hashlib
+
+    seen: Counter[str] = Counter()
+    found = []
+    for finding in findings:
+        path = shown_path(finding.location, show) if finding.location else ""
+        parts = (
+            finding.code,
+            path,
+            finding.service or "",
+            finding.key or "",
+            normalise_message(scrub(finding.message)),
+        )
+        digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]
+        seen[digest] += 1
+        if seen[digest] > 1:
+            digest = hashlib.sha256(f"{digest}:{seen[digest]}".encode()).hexdigest()[:32]
+        found.append(digest)
+    return found
 
 
 def _location_json(loc: Location, show: PathStyle) -> dict[str, Any]:
