@@ -174,6 +174,24 @@ def main(
     """
     if env is None:
         env = os.environ if argv is None else {}
+    try:
+        return _main(argv, stdout=stdout, stderr=stderr, cwd=cwd, env=env)
+    except BrokenPipeError:
+        # The reader went away (`mail-lint rules | head`): stop quietly, as other tools do,
+        # and keep Python from complaining again when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FINDINGS
+
+
+def _main(
+    argv: Sequence[str] | None,
+    *,
+    stdout: IO[str] | None,
+    stderr: IO[str] | None,
+    cwd: Path | None,
+    env: Mapping[str, str],
+) -> int:
     out = stdout if stdout is not None else _robust(sys.stdout)
     err = stderr if stderr is not None else _robust(sys.stderr)
     args_list = _normalise(list(sys.argv[1:] if argv is None else argv))

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from conftest import MakeProject, RunCli
+from support import REPO
 
 DOCMOST = """\
 services:
@@ -266,3 +267,18 @@ def test_console_script_and_module_agree(tmp_path: Path) -> None:
             [*command, "--version"], cwd=tmp_path, capture_output=True, text=True, check=False
         )
         assert (proc.returncode, proc.stdout.split()[0]) == (0, "mail-lint")
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    # SARIF carries every rule's doc: far more than a pipe buffer, so `head` closes early.
+    script = Path(sys.executable).parent / "mail-lint"
+    proc = subprocess.run(
+        f"'{script}' --format sarif examples/docmost-smtp | head -c 20",
+        shell=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.stdout.startswith("{")
+    assert proc.stderr == ""
