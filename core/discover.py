@@ -85,7 +85,8 @@ def plan(
     for path in paths:
         if not path.exists() and not path.is_symlink():
             raise UsageError(f"{path}: no such file or directory")
-        if path.is_dir():
+        # A folder named like a Compose file is that project's (unreadable) Compose file.
+        if path.is_dir() and not is_compose_name(path.name):
             for folder, names in _walk(path):
                 if any(name in COMPOSE_NAMES for name in names):
                     target = ComposeTarget(folder)

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from mail_lint.compose import ComposeProject, Service
 
 _INDEXED = re.compile(r"^[^.\[]+\[\d+\]")
-_QUOTED = re.compile(r"([\"'])(.*?)(?:\1|$)")
+_QUOTED = re.compile(r"([\"'])(.*?)(?:\1|$)|\[([^\]]*)\]")
 # A `KEY=value` / `KEY: value` / `- KEY=value` line, to find the key of a failing line.
 _KEY_VALUE = re.compile(
     r"^\s*(?:-\s+)?(?:export\s+)?[\"']?(?P<key>[A-Za-z_][A-Za-z0-9_.\-\[\]]*)[\"']?\s*[=:]\s?(?P<value>.*)$"
@@ -172,12 +172,14 @@ class _Run:
         candidates = {c for c in candidates if len(c) >= 3}
 
         def hide(quoted: re.Match[str]) -> str:
-            inner = quoted.group(2)
+            inner = quoted.group(2) if quoted.group(3) is None else quoted.group(3)
             if any(c in inner or inner in c for c in candidates if len(inner) >= 3):
-                return f"<secret {shape(inner)}>"
+                hidden = f"<secret {shape(inner)}>"
+                return hidden if quoted.group(3) is None else f"[{hidden}]"
             return quoted.group(0)
 
-        # Messages quote the value ("Invalid template: \"pa${ss\""): hide quoted text only.
+        # Messages quote the value ("Invalid template: \"pa${ss\""), or bracket the line
+        # (Laravel: "Encountered unexpected whitespace at [pw x]."): hide that text only.
         message = _QUOTED.sub(hide, message)
         return key, message
 
@@ -241,6 +243,8 @@ class _Run:
                         "is a directory, not a file" if path.is_dir() else "is not a regular file",
                     )
                 )
+            elif path.is_symlink():  # dangling, or a loop: silently skipped before
+                self._unreadable(UnreadableError(path, "is a symlink to nothing readable"))
         return found
 
     def _detect_service(self, service: Service) -> AppSpec | None:

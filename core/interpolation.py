@@ -31,6 +31,7 @@ value: <err>``.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,7 +54,9 @@ _PATTERN = re.compile(
     + _NAME
     + r"(?::?[-+?](.*))?)\}|(?P<invalid>)))"
 )
-_OPERATOR = re.compile("(" + _NAME + ")(:?[-+?])", re.DOTALL)
+#: ``${A:-${B:-...}}`` nested deeper than this is refused: the nesting is interpolated
+#: recursively, and no real value nests more than a few levels.
+MAX_NESTING = 100
 _DEFAULT_LOCATION = Location(Path("<string>"), 1, 1)
 _GO_ESCAPES = {
     "\a": "\\a",
@@ -100,6 +103,10 @@ class _MissingRequired(Exception):
         self.reason = reason
 
 
+class _TooDeep(Exception):
+    """References nested deeper than :data:`MAX_NESTING` (refused, not a Compose error)."""
+
+
 class _Piece(NamedTuple):
     """A substituted text, the variables whose text it holds, and the single direct one.
 
@@ -113,11 +120,12 @@ class _Piece(NamedTuple):
 class _Run:
     """State of one interpolation: the lookup, and what it saw along the way."""
 
-    __slots__ = ("lookup", "missing", "referenced", "strict")
+    __slots__ = ("depth", "lookup", "missing", "referenced", "strict")
 
     def __init__(self, lookup: Lookup, *, strict: bool = True) -> None:
         self.lookup = lookup
         self.strict = strict
+        self.depth = 0
         self.missing: list[str] = []
         self.referenced: list[str] = []
 
@@ -153,11 +161,12 @@ def go_quote(text: str) -> str:
     return "".join(out)
 
 
-def _closing_brace(text: str) -> int:
-    """compose-go ``getFirstBraceClosingIndex``: skips the character after each ``{``."""
+def _closing_brace(text: str, start: int, end: int) -> int:
+    """compose-go ``getFirstBraceClosingIndex`` on ``text[start:end]``: skips the character
+    after each ``{``. Returns an index into ``text``, or -1."""
     depth = 0
-    i = 0
-    while i < len(text):
+    i = start
+    while i < end:
         char = text[i]
         if char == "}":
             depth -= 1
@@ -170,67 +179,150 @@ def _closing_brace(text: str) -> int:
     return -1
 
 
+class _Template:
+    """One template: ``text[start:end]``, scanned without copying it.
+
+    compose-go matches a braced reference with an operator by a greedy ``.*`` up to the last
+    ``}`` of the line; a regex doing that here costs the rest of the line for every such
+    reference (quadratic on one long line). The last ``}`` of the current line is looked up
+    once per line instead, so a scan is linear.
+    """
+
+    __slots__ = ("_brace", "_line_end", "end", "start", "text")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        self._line_end = -1
+        self._brace = -1
+
+    def last_brace(self, at: int) -> int:
+        """The last ``}`` at or after ``at`` on its line (inside the template), or -1."""
+        if at > self._line_end:
+            newline = self.text.find("\n", at, self.end)
+            self._line_end = self.end if newline == -1 else newline
+            self._brace = self.text.rfind("}", at, self._line_end)
+        return self._brace if self._brace >= at else -1
+
+
+class _Match(NamedTuple):
+    """One match of compose-go's pattern, cut at its first balanced ``}``."""
+
+    start: int
+    end: int  # where the pattern's match ends (the scan goes on from here)
+    cut: int  # where the reference itself ends; ``cut < end``: a rest follows
+    kind: str  # "escaped", "named", "braced", "operator" or "invalid"
+    name: str = ""
+    operator: str = ""
+    argument: tuple[int, int] = (0, 0)
+
+
+_HEAD = re.compile(
+    r"\$(?:(?P<escaped>\$)|(?P<named>"
+    + _NAME
+    + r")|\{(?:(?P<braced>"
+    + _NAME
+    + r")(?P<operator>:?[-+?])?)?)"
+)
+
+
+def _next_match(template: _Template, at: int) -> _Match | None:
+    """compose-go's pattern (``_PATTERN``) at or after ``at``, as ``finditer`` finds it, with
+    ``DefaultReplacementAppliedFunc``'s cut at the first balanced closing brace."""
+    text = template.text
+    head = _HEAD.search(text, at, template.end)
+    if head is None:
+        return None
+    start = head.start()
+    if head.group("escaped"):
+        return _Match(start, head.end(), head.end(), "escaped")
+    if head.group("named"):
+        return _Match(start, head.end(), head.end(), "named", head.group("named"))
+    name = head.group("braced")
+    if name:
+        operator = head.group("operator")
+        if operator:
+            brace = template.last_brace(head.end())
+            if brace != -1:
+                end = brace + 1
+                closing = _closing_brace(text, start, end)
+                cut = end if closing == -1 else closing + 1
+                return _Match(start, end, cut, "operator", name, operator, (head.end(), cut - 1))
+        elif head.end() < template.end and text[head.end()] == "}":
+            return _Match(start, head.end() + 1, head.end() + 1, "braced", name)
+    # "${" that is not a valid braced reference.
+    return _Match(start, start + 2, start + 2, "invalid")
+
+
 def _substitute(template: str, run: _Run) -> _Piece:
     """compose-go ``SubstituteWithOptions``: replace every match of the pattern."""
     if "$" not in template:
         return _Piece(template)
+    return _substitute_in(_Template(template, 0, len(template)), run)
+
+
+def _substitute_in(template: _Template, run: _Run) -> _Piece:
+    """Substitute ``template``; the text after a cut reference (the "rest", which compose-go
+    substitutes as a template of its own, recursively) is scanned in the same loop: it ends
+    at the last ``}`` of its line, so no match crosses its end and the result is the same."""
+    text = template.text
     parts: list[str] = []
     used: list[Variable] = []
     direct: Variable | None = None
-    pos = 0
-    for match in _PATTERN.finditer(template):
-        parts.append(template[pos : match.start()])
+    pos = template.start
+    rest: tuple[int, int] | None = None  # the innermost rest being scanned
+    while True:
+        match = _next_match(template, pos)
+        if match is None:
+            break
+        if rest is not None and match.start >= rest[1]:
+            rest = None
+        parts.append(text[pos : match.start])
         try:
-            piece = _replace(match.group(0), run)
+            piece = _replace(match, template, run)
         except _InvalidTemplate as exc:
             if exc.template is None:
-                exc.template = template
+                where = rest or (template.start, template.end)
+                exc.template = text[where[0] : where[1]]
             if run.strict:
                 raise
             piece = _Piece("")
         parts.append(piece.value)
         used.extend(piece.used)
-        whole = match.start() == 0 and match.end() == len(template)
-        direct = piece.direct if whole else None
-        pos = match.end()
-    parts.append(template[pos:])
+        if rest is None:
+            whole = match.start == template.start and match.end == template.end
+            direct = piece.direct if whole and match.cut == match.end else None
+        if match.cut < match.end:
+            rest = (match.cut, match.end)
+        pos = match.cut
+    parts.append(text[pos : template.end])
     return _Piece("".join(parts), tuple(used), direct)
 
 
-def _replace(substring: str, run: _Run) -> _Piece:
-    """compose-go ``DefaultReplacementAppliedFunc`` for one match."""
-    closing = _closing_brace(substring)
-    rest = ""
-    if closing > -1:
-        rest = substring[closing + 1 :]
-        substring = substring[: closing + 1]
-    match = _PATTERN.search(substring)
-    if match is None:  # pragma: no cover - a cut match still starts with a match
-        raise _InvalidTemplate()
-    if match.group("escaped"):
+def _replace(match: _Match, template: _Template, run: _Run) -> _Piece:
+    """compose-go ``DefaultReplacementAppliedFunc`` for one match (its rest excluded)."""
+    if match.kind == "escaped":
         return _Piece("$")
-    name = match.group("named")
-    if not name:
-        braced = match.group("braced")
-        if not braced:
-            raise _InvalidTemplate()
-        operator = _OPERATOR.match(braced)
-        if operator is not None:
-            head = _apply(operator.group(1), operator.group(2), braced[operator.end() :], run)
-            tail = _substitute(rest, run)
-            direct = head.direct if not rest else None
-            return _Piece(head.value + tail.value, head.used + tail.used, direct)
-        name = braced
-    variable = run.resolve(name, warn=True)
+    if match.kind == "invalid":
+        raise _InvalidTemplate()
+    if match.kind == "operator":
+        start, end = match.argument
+        return _apply(match.name, match.operator, _Template(template.text, start, end), run)
+    variable = run.resolve(match.name, warn=True)
     if variable is None:
         return _Piece("")
     return _Piece(variable.value, (variable,), variable)
 
 
-def _apply(name: str, operator: str, argument: str, run: _Run) -> _Piece:
+def _apply(name: str, operator: str, argument: _Template, run: _Run) -> _Piece:
     """One of the six operators; ``argument`` is interpolated first, whatever happens next."""
     run.referenced.append(name)
-    alternative = _substitute(argument, run)
+    if run.depth >= MAX_NESTING:
+        raise _TooDeep()
+    run.depth += 1
+    alternative = _substitute_in(argument, run)
+    run.depth -= 1
     variable = run.resolve(name, warn=False)
     empty = variable is None or variable.value == ""
     if operator in ("-", ":-"):
@@ -282,6 +374,11 @@ def interpolate(
         piece = _substitute(text, run)
     except (_InvalidTemplate, _MissingRequired) as exc:
         raise SourceError(_error(exc, what), location or _DEFAULT_LOCATION) from None
+    except _TooDeep:
+        message = f"variable references nested deeper than {MAX_NESTING} levels: refused"
+        raise SourceError(
+            f"{what}: {message}" if what else message, location or _DEFAULT_LOCATION
+        ) from None
     return Interpolated(
         value=piece.value,
         origin=origin_chain(piece.used),
@@ -305,5 +402,6 @@ def references(text: str) -> tuple[str, ...]:
     if "$" not in text:
         return ()
     run = _Run(_unset, strict=False)
-    _substitute(text, run)
+    with contextlib.suppress(_TooDeep):  # the names seen so far
+        _substitute(text, run)
     return tuple(dict.fromkeys(run.referenced))

@@ -14,8 +14,11 @@ _SECRET_KEY = re.compile(
     r"(?i)(pass(word|wd)?|pwd|secret|token|api[_-]?key|private[_-]?key|credential|"
     r"(^|[_.])key$|_key_base$|auth[_-]?key|dsn)"
 )
-# scheme://user:password@host
-_URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*:)(?P<pw>[^@/\s]+)(?=@)")
+# scheme://user:password@host. The scheme is bounded: an unbounded ``[A-Za-z0-9+.-]*`` is
+# tried from every letter of a long word and made the scan quadratic (100 KB took 5 s).
+_URL_PASSWORD = re.compile(
+    r"(?P<head>[A-Za-z][A-Za-z0-9+.-]{0,31}://[^:/@\s]*:)(?P<pw>[^@/\s]+)(?=@)"
+)
 MASK = "****"
 
 

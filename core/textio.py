@@ -10,8 +10,14 @@ from pathlib import Path
 from mail_lint.errors import SourceError
 from mail_lint.model import Location
 
-#: Files larger than this are refused rather than parsed (no settings file is that big).
-MAX_BYTES = 64 << 20
+#: Files larger than this are refused rather than parsed: no settings file comes close (the
+#: largest in the corpus is 14 KB). 64 MB of dotenv lines took about a minute and 1.5 GB,
+#: 8 MB of dense ``${X:-y}`` references 7 s; 1 MB (the walk's limit, ``discover``) stays
+#: around 1 s at worst (tests/test_hostile.py).
+MAX_BYTES = 1 << 20
+#: Files with more lines than this are refused too: the cost of a dotenv file is per line
+#: (about 30 µs each, read twice as Compose does), so a byte limit alone does not bound it.
+MAX_LINES = 50_000
 
 
 class UnreadableError(Exception):
@@ -26,7 +32,8 @@ class UnreadableError(Exception):
 def read_source(path: Path) -> str:
     """The text of ``path``: UTF-8 (a BOM is dropped) or UTF-16 with a BOM.
 
-    :raises UnreadableError: missing, not a regular file, unreadable, too large.
+    :raises UnreadableError: missing, not a regular file, unreadable, too large (more than
+        :data:`MAX_BYTES` bytes or :data:`MAX_LINES` lines).
     :raises SourceError: not text (a NUL byte, invalid UTF-8), at the offending line.
     """
     try:
@@ -52,6 +59,11 @@ def read_source(path: Path) -> str:
         raise UnreadableError(path, exc.strerror or str(exc)) from None
     finally:
         os.close(fd)
+    if len(data) > MAX_BYTES:  # it grew after fstat
+        raise UnreadableError(path, f"is more than {MAX_BYTES} bytes")
+    lines = data.count(b"\n")
+    if lines > MAX_LINES:
+        raise UnreadableError(path, f"has {lines} lines, more than {MAX_LINES}")
     return decode(data, path)
 
 

@@ -311,6 +311,7 @@ class _Composer:
         self.anchors: dict[str, YNode] = {}
         self.open_anchors: set[str] = set()
         self.sizes: dict[int, int] = {}
+        self.aliased = False
 
     def compose(self) -> tuple[YNode | None, ...]:
         loader = _Loader(self.text)
@@ -382,11 +383,14 @@ class _Composer:
                 parent.children.append(node)
                 parent.size += size
                 if parent.size > MAX_EXPANDED_NODES:
-                    raise SourceError(
+                    # Without an alias, the document is simply too big (no aliasing to blame).
+                    message = (
                         "document contains excessive aliasing "
-                        f"(more than {MAX_EXPANDED_NODES} nodes once aliases are expanded)",
-                        where or node.location,
+                        f"(more than {MAX_EXPANDED_NODES} nodes once aliases are expanded)"
+                        if self.aliased
+                        else f"document has more than {MAX_EXPANDED_NODES} nodes: refused"
                     )
+                    raise SourceError(message, where or node.location)
             else:
                 root = node
 
@@ -411,6 +415,7 @@ class _Composer:
         return scalar
 
     def _alias(self, event: Any) -> YNode:
+        self.aliased = True
         location = _location(self.path, event.start_mark, event.end_mark)
         if event.anchor in self.open_anchors:
             raise SourceError(f"anchor '{event.anchor}' value contains itself", location)
