@@ -41,11 +41,16 @@ class EntryPoint(NamedTuple):
 
 def entry_points(group: str, path: Sequence[str] | None = None) -> list[EntryPoint]:
     """Every entry point of ``group`` in the distributions on ``path`` (default
-    ``sys.path``)."""
+    ``sys.path``), except those in the working directory."""
     found: list[EntryPoint] = []
     seen: set[str] = set()
+    here = os.getcwd()
     for entry in sys.path if path is None else path:
-        folder = entry or "."
+        # The working directory (on sys.path under `python -m`) is the tree being linted:
+        # plugins come only from installed distributions, never from the files under review.
+        if not entry or os.path.abspath(entry) == here:
+            continue
+        folder = entry
         try:
             names = sorted(os.listdir(folder))
         except OSError:
