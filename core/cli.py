@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from mail_lint.engine import RunOptions, RunResult
     from mail_lint.pluginhost import PluginHost
 
-COMMANDS = ("check", "inspect", "plugins", "rules", "rule")
+COMMANDS = ("check", "inspect", "baseline", "plugins", "rules", "rule")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SEVERITIES = ("error", "warning", "info")
 FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
@@ -96,6 +96,32 @@ def _parser() -> argparse.ArgumentParser:
         help="lint only services of these Compose profiles (default: all)",
     )
     common.add_argument("--app", metavar="NAME", help="the app of standalone files")
+    common.add_argument(
+        "--select",
+        type=_codes,
+        metavar="CODES",
+        help="report only these codes, prefixes or rule names, comma-separated "
+        "(replaces the configuration's select)",
+    )
+    common.add_argument(
+        "--extend-select",
+        type=_codes,
+        default=[],
+        metavar="CODES",
+        help="also report these codes (added to the configuration's)",
+    )
+    common.add_argument(
+        "--ignore",
+        type=_codes,
+        default=[],
+        metavar="CODES",
+        help="do not report these codes (added to the configuration's)",
+    )
+    common.add_argument(
+        "--isolated",
+        action="store_true",
+        help="ignore configuration files (.mail-lint.toml, pyproject.toml)",
+    )
     common.add_argument("--debug", action="store_true", help="show tracebacks of errors")
 
     check = sub.add_parser(
@@ -110,8 +136,15 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--fail-level",
         choices=SEVERITIES,
-        default="error",
-        help="exit 1 when a finding is at least this severe (default: error)",
+        default=None,
+        help="exit 1 when a finding is at least this severe (default: the configuration's "
+        "fail-level, else error)",
+    )
+    check.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="report only findings not recorded in this file (see `mail-lint baseline`)",
     )
     check.add_argument(
         "-q", "--quiet", action="store_true", help="print findings only: no summary, no notes"
@@ -131,6 +164,21 @@ def _parser() -> argparse.ArgumentParser:
         help="print passwords and keys instead of their shape",
     )
 
+    baseline = sub.add_parser(
+        "baseline",
+        formatter_class=_formatter,
+        parents=[common],
+        help="record the current findings, so that `check --baseline` reports only new ones",
+    )
+    baseline.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path(".mail-lint-baseline.json"),
+        metavar="FILE",
+        help="where to write the baseline, - for stdout (default: .mail-lint-baseline.json)",
+    )
+
     sub.add_parser("plugins", formatter_class=_formatter, help="list the loaded plugins")
     sub.add_parser(
         "rules", formatter_class=_formatter, help="list every rule: code, name, app, severity"
@@ -146,6 +194,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     rule.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     return parser
+
+
+def _codes(text: str) -> list[str]:
+    return [c.strip() for c in text.split(",") if c.strip()]
 
 
 def _normalise(argv: list[str]) -> list[str]:
@@ -216,6 +268,19 @@ def _main(
         from mail_lint.engine import run
 
         result = run(host, options)
+        if args.command == "baseline":
+            return _baseline(args, result, out, err, here)
+        if args.command == "check" and args.baseline is not None:
+            from mail_lint.baseline import new_findings
+
+            fresh = new_findings(result.findings, here / args.baseline)
+            result = result._replace(findings=tuple(fresh))
+        fail_level = None
+        if args.command == "check":
+            fail_level = args.fail_level
+            if fail_level is None and options.configs is not None:
+                configured = options.configs.default().fail_level
+                fail_level = configured.value if configured is not None else None
     except MailLintError as exc:
         err.write(f"mail-lint: error: {exc}\n")
         if getattr(args, "debug", False):
@@ -225,7 +290,22 @@ def _main(
         return EXIT_ERROR
     if args.command == "inspect":
         return _inspect(args, host, result, out, here)
-    return _check(args, host, result, out, err, here, env)
+    return _check(args, host, result, out, err, here, env, fail_level or "error")
+
+
+def _baseline(
+    args: argparse.Namespace, result: RunResult, out: IO[str], err: IO[str], here: Path
+) -> int:
+    from mail_lint.baseline import write_baseline
+
+    if str(args.output) == "-":
+        write_baseline(result.findings, out, here)
+        return EXIT_ERROR if result.incomplete else EXIT_OK
+    target = here / args.output
+    with target.open("w", encoding="utf-8") as handle:
+        count = write_baseline(result.findings, handle, target.parent)
+    err.write(f"mail-lint: recorded {count} finding(s) in {args.output}\n")
+    return EXIT_ERROR if result.incomplete else EXIT_OK
 
 
 def _robust(stream: IO[str]) -> IO[str]:
@@ -267,6 +347,23 @@ def _options(args: argparse.Namespace, host: PluginHost, here: Path) -> RunOptio
         if not (here / path).exists() and not (here / path).is_symlink():
             raise UsageError(f"{path}: no such file or directory")
     paths = tuple(args.paths) if args.paths else (() if args.compose_files else (Path("."),))
+    from mail_lint.config import Configs
+
+    first = here / (paths[0] if paths else args.compose_files[0])
+    configs = Configs(
+        first,
+        host.rules,
+        isolated=args.isolated,
+        select=args.select,
+        ignore=args.ignore,
+        extend_select=args.extend_select,
+    )
+    configs.check_selectors(
+        [*(args.select or ()), *args.ignore, *args.extend_select], "command line"
+    )
+    configs.default()  # an invalid configuration is an error before anything is linted
+    for path in paths:
+        configs.for_path(here / path)
     # Relative paths are the user's, relative to the working directory we were given.
     return RunOptions(
         paths=tuple(here / p for p in paths),
@@ -276,6 +373,7 @@ def _options(args: argparse.Namespace, host: PluginHost, here: Path) -> RunOptio
         env_files=tuple(here / p for p in args.env_files),
         profiles=tuple(args.profiles) if args.profiles else None,
         app=args.app,
+        configs=configs,
     )
 
 
@@ -299,6 +397,7 @@ def _check(
     err: IO[str],
     here: Path,
     env: Mapping[str, str],
+    fail_level: str,
 ) -> int:
     from mail_lint.report import PathStyle
     from mail_lint.rules import Severity
@@ -310,7 +409,7 @@ def _check(
             err.write(f"mail-lint: {shown}: no app recognised in this file (use --app NAME)\n")
     if result.incomplete:
         return EXIT_ERROR
-    threshold = Severity(args.fail_level).rank
+    threshold = Severity(fail_level).rank
     if any(f.severity.rank >= threshold for f in result.findings):
         return EXIT_FINDINGS
     return EXIT_OK

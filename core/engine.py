@@ -7,6 +7,7 @@ and the other rules still run.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
@@ -26,6 +27,7 @@ from mail_lint.transport import Transport
 
 if TYPE_CHECKING:
     from mail_lint.compose import ComposeProject, Service
+    from mail_lint.config import Configs
 
 _INDEXED = re.compile(r"^[^.\[]+\[\d+\]")
 _QUOTED = re.compile(r"([\"'])(.*?)(?:\1|$)|\[([^\]]*)\]")
@@ -50,6 +52,10 @@ class RunOptions(NamedTuple):
     profiles: tuple[str, ...] | None = None
     #: ``--app``: the app of standalone files.
     app: str | None = None
+    #: The configuration files (``None``: no configuration, as the engine API's default).
+    configs: Configs | None = None
+    #: Apply ``# mail-lint: ignore[…]`` comments (and report unused ones as ML004).
+    suppressions: bool = True
 
 
 class InstanceReport(NamedTuple):
@@ -119,10 +125,71 @@ class _Run:
         reports = [self._judge(instance) for instance in instances]
         for report in reports:
             self._remember_secrets(report.instance)
-        findings = sorted(set(self.findings), key=Finding.sort_key)
+        findings = sorted(
+            set(self._policy(sorted(set(self.findings), key=Finding.sort_key))),
+            key=Finding.sort_key,
+        )
         return RunResult(
             tuple(findings), tuple(reports), self.incomplete, tuple(unrecognised), self.scrub
         )
+
+    def _policy(self, findings: list[Finding]) -> list[Finding]:
+        """Inline suppressions first (so a comment on a finding the configuration also
+        ignores is not "unused"), then the configuration: select/ignore, per-file and
+        per-service ignores, severity overrides."""
+        kept = findings
+        if self.options.suppressions:
+            from mail_lint.suppress import Suppressor
+
+            suppressor = Suppressor()
+            kept = suppressor.apply(findings, sorted(self.consumed))
+            rule = self.engine_rules["ML004"]
+            for unused in suppressor.unused():
+                form = "ignore-file" if unused.whole_file else "ignore"
+                idle = [s for s in unused.selectors if s not in unused.used]
+                what = ", ".join(idle) if idle else "no code"
+                kept.append(
+                    Finding(
+                        rule.code,
+                        rule.name,
+                        rule.severity,
+                        f"unused suppression: `{form}[{', '.join(unused.selectors)}]` "
+                        f"suppresses nothing for {what}",
+                        unused.location,
+                        fix="remove the comment, or the codes that no longer occur",
+                    )
+                )
+        configs = self.options.configs
+        if configs is None:
+            return kept
+        result = []
+        for finding in kept:
+            where = finding.location.path if finding.location is not None else None
+            config = configs.for_path(where) if where is not None else configs.default()
+            if not config.enabled(finding) or config.ignored_for(finding):
+                continue
+            severity = config.severity_of(finding)
+            if severity is not finding.severity:
+                finding = dataclasses.replace(finding, severity=severity)
+            result.append(finding)
+        return result
+
+    def _pin(self, path: Path) -> tuple[str | None, Version | None]:
+        """The app and version ``[[tool.mail-lint.app]]`` pins for ``path``."""
+        configs = self.options.configs
+        if configs is None:
+            return None, None
+        pin = configs.for_path(path).pin_for(path)
+        if pin is None:
+            return None, None
+        if pin.app is not None and not any(a.name == pin.app for a in self.apps):
+            from mail_lint.config import ConfigError
+
+            names = ", ".join(a.name for a in self.apps)
+            raise ConfigError(
+                f"{configs.for_path(path).path}: app: unknown app {pin.app!r} (allowed: {names})"
+            )
+        return pin.app, pin.version
 
     # -- loading --------------------------------------------------------------------------
 
@@ -267,6 +334,7 @@ class _Run:
         version: Version | None = None
         if service.image is not None and service.image.value:
             version = ImageRef.parse(service.image.value).version
+        version = self._pin(service.location.path)[1] or version
         files = []
         for spec in app.settings_files:
             for host_path in _mounted_files(project.project_dir, service, spec):
@@ -297,13 +365,15 @@ class _Run:
         return LoadedFile(path, spec, settings)
 
     def _standalone_instance(self, file: FileTarget) -> AppInstance | None:
-        forced = self.options.app
+        pinned_app, pinned_version = self._pin(file.path)
+        forced = self.options.app or pinned_app
+        explicit = file.explicit or pinned_app is not None
         candidates = [
             (app, spec)
             for app in self.apps
             if forced is None or app.name == forced
             for spec in app.settings_files
-            if spec.matches_name(file.path.name) or (forced is not None and file.explicit)
+            if spec.matches_name(file.path.name) or (forced is not None and explicit)
         ]
         if not candidates:
             return None
@@ -330,7 +400,7 @@ class _Run:
                 1 for key in spec.detect_keys if key in settings or _has_prefix(settings, key)
             )
             # A file the user named needs one distinctive key; one found by a walk, min_keys.
-            needed = 1 if file.explicit else spec.min_keys
+            needed = 1 if explicit else spec.min_keys
             if spec.detect_keys and hits < needed and forced is None:
                 continue
             if best is None or hits > best[0]:
@@ -340,7 +410,7 @@ class _Run:
                 tied = True
         if best is None and first_error is not None:
             # No reader could parse it: an error if the file is surely the app's.
-            if forced is not None or file.explicit or len(candidates) == 1:
+            if forced is not None or explicit or len(candidates) == 1:
                 self._source_error(first_error)
             return None
         if best is None or (tied and forced is None):
@@ -349,7 +419,7 @@ class _Run:
         self.consumed.add(file.path.resolve())
         return AppInstance(
             app=app,
-            version=None,
+            version=pinned_version,
             environment=Settings(),
             files=(LoadedFile(file.path, spec, settings),),
             path=file.path,

@@ -1,4 +1,5 @@
-"""The engine's own rules (prefix ``ML``): files that cannot be read or parsed, and crashes.
+"""The engine's own rules (prefix ``ML``): files that cannot be read or parsed, crashes, and
+unused suppressions.
 
 The engine reports these itself, so their checks are never called; they exist so that every
 code a user can see has a name, a severity and a doc (``mail-lint rule ML001``).
@@ -96,4 +97,40 @@ def plugin_error(ctx: RuleContext) -> Iterator[Finding]:
     yield from ()
 
 
-RULES = (parse_error, unreadable_file, plugin_error)
+@rule("ML004", "unused-suppression", severity=Severity.WARNING, scope=Scope.ENGINE)
+def unused_suppression(ctx: RuleContext) -> Iterator[Finding]:
+    """## What it does
+    Reports a `# mail-lint: ignore[CODE] reason` (or `ignore-file[CODE]`) comment, or one of
+    its codes, that suppresses no finding.
+
+    ## Why is this bad?
+    A suppression outlives the problem it was written for: once the setting is fixed, or the
+    rule no longer fires there, the stale comment silently hides the next real problem of
+    that code on the line (or in the file), and misleads readers about the configuration.
+
+    ## Example
+    ```yaml
+    services:
+      docmost:
+        environment:
+          SMTP_PORT: "587"  # mail-lint: ignore[DOC005] relay speaks TLS on 465
+          SMTP_SECURE: "false"
+    ```
+
+    Use instead:
+    ```yaml
+    services:
+      docmost:
+        environment:
+          SMTP_PORT: "587"
+          SMTP_SECURE: "false"
+    ```
+
+    ## References
+    - [ruff RUF100 unused-noqa](https://docs.astral.sh/ruff/rules/unused-noqa/)
+    - mail-lint's README, "Suppressing findings"
+    """
+    yield from ()
+
+
+RULES = (parse_error, unreadable_file, plugin_error, unused_suppression)

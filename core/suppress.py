@@ -1,0 +1,122 @@
+"""Inline suppressions: ``# mail-lint: ignore[CODE,…] reason`` and ``ignore-file[…]``.
+
+Every format mail-lint reads (YAML, dotenv, INI, TOML) writes comments with ``#``. The line
+form suppresses the listed codes for findings located on that line (or whose interpolation
+chain passes through it); the file form, anywhere in a file, for every finding in the file.
+A selector is a code (``DOC005``), a prefix (``DOC``, ``SMTP0``) or a rule name
+(``dollar-interpolated-by-compose``). A suppression that suppresses nothing is reported as
+``ML004 unused-suppression``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mail_lint.model import Location
+from mail_lint.rules import Finding
+
+# `#` at the start of the line or after whitespace: a comment in YAML, INI, TOML and the
+# Compose/Node/phpdotenv dialects of .env (an unquoted value ends at ` #`).
+_DIRECTIVE = re.compile(
+    r"(?:^|(?<=\s))#\s*mail-lint:\s*(?P<kind>ignore-file|ignore)\[(?P<codes>[^\]]*)\]"
+    r"[ \t]*(?P<reason>.*?)\s*$"
+)
+_MARK = "mail-lint:"
+
+
+@dataclass
+class Suppression:
+    """One ``# mail-lint: ignore…`` comment."""
+
+    location: Location
+    selectors: tuple[str, ...]
+    reason: str
+    whole_file: bool
+    used: set[str] = field(default_factory=set)
+
+    def matching(self, finding: Finding) -> str | None:
+        """The selector of this suppression that covers ``finding``, if any."""
+        for selector in self.selectors:
+            if selector_matches(selector, finding.code, finding.name):
+                return selector
+        return None
+
+
+def selector_matches(selector: str, code: str, name: str) -> bool:
+    """``DOC005``, a prefix of it (``DOC``, ``DOC0``) or its name (``smtp-port-tls``)."""
+    return code.startswith(selector.upper()) if selector[:1].isupper() else selector == name
+
+
+def scan(text: str, path: Path) -> list[Suppression]:
+    """The suppression comments of a file's text."""
+    if _MARK not in text:
+        return []
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _MARK not in line:
+            continue
+        match = _DIRECTIVE.search(line)
+        if match is None:
+            continue
+        selectors = tuple(s.strip() for s in match.group("codes").split(",") if s.strip())
+        found.append(
+            Suppression(
+                Location(path, number, match.start() + 1),
+                selectors,
+                match.group("reason"),
+                match.group("kind") == "ignore-file",
+            )
+        )
+    return found
+
+
+class Suppressor:
+    """Reads each file's comments once and filters findings through them."""
+
+    def __init__(self) -> None:
+        self._by_path: dict[Path, list[Suppression]] = {}
+
+    def comments(self, path: Path) -> list[Suppression]:
+        key = Path(os.path.abspath(path))
+        if key not in self._by_path:
+            from mail_lint.errors import SourceError
+            from mail_lint.textio import UnreadableError, read_source
+
+            try:
+                text = read_source(path)
+            except (UnreadableError, SourceError, OSError):  # reported as ML001/ML002
+                text = ""
+            self._by_path[key] = scan(text, path)
+        return self._by_path[key]
+
+    def _covering(self, finding: Finding) -> bool:
+        places = [loc for loc in (finding.location, *finding.origin) if loc is not None]
+        for place in places:
+            for suppression in self.comments(place.path):
+                if not suppression.whole_file and suppression.location.line != place.line:
+                    continue
+                selector = suppression.matching(finding)
+                if selector is not None:
+                    suppression.used.add(selector)
+                    return True
+        return False
+
+    def apply(self, findings: Iterable[Finding], linted: Iterable[Path]) -> list[Finding]:
+        """The findings no comment suppresses; then scan ``linted`` for unused comments."""
+        kept = [f for f in findings if not self._covering(f)]
+        for path in linted:
+            self.comments(path)
+        return kept
+
+    def unused(self) -> list[Suppression]:
+        """Suppressions with at least one selector that suppressed nothing."""
+        return [
+            s
+            for comments in self._by_path.values()
+            for s in comments
+            if not s.selectors or set(s.selectors) - s.used
+        ]
