@@ -193,7 +193,7 @@ class Configs:
         self._ignore = tuple(ignore)
         self._extend_select = tuple(extend_select)
         self._by_folder: dict[Path, Config] = {}
-        self._files: dict[Path, Config] = {}
+        self._files: dict[Path, Config | None] = {}
         self._overridden: dict[int, Config] = {}
 
     def default(self) -> Config:
@@ -254,12 +254,19 @@ class Configs:
     def _load(self, path: Path) -> Config | None:
         if path in self._files:
             return self._files[path]
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+        if path.name == "pyproject.toml" and "mail-lint" not in text:
+            # Most pyproject.toml files are someone else's: no table of ours, nothing to
+            # parse (and no tomllib import, no error for a file that is not ours to judge).
+            self._files[path] = None
+            return None
         import tomllib
 
         try:
-            document = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
+            document = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: invalid TOML: {exc}") from None
         table: Any

@@ -204,3 +204,18 @@ def test_jsonschema_is_imported_only_with_a_configuration(make_project: MakeProj
     assert run() == "1 False"
     (root / ".mail-lint.toml").write_text('ignore = ["DOC005"]\n')
     assert run() == "0 True"
+
+
+def test_a_pyproject_without_our_table_is_not_even_parsed(
+    run_cli: RunCli, make_project: MakeProject
+) -> None:
+    """Someone else's pyproject.toml, even a broken one, is not a mail-lint configuration."""
+    root = make_project(
+        {
+            "pyproject.toml": "[project\nname = 'broken toml, not ours'\n",
+            "compose.yaml": "services:\n  docmost:\n    image: docmost/docmost\n",
+        }
+    )
+    outcome = run_cli(".", cwd=root)
+    assert outcome.rc in (0, 1), outcome.err
+    assert outcome.err == ""
