@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from typing import NamedTuple
 
 Version = tuple[int, ...]
 
@@ -35,8 +35,7 @@ class DotenvDialect(enum.StrEnum):
     NODE = "node"
 
 
-@dataclass(frozen=True)
-class SettingsFile:
+class SettingsFile(NamedTuple):
     """A settings file an app reads besides its environment."""
 
     #: File-name globs (``wg-dashboard.ini``, ``config.toml``, ``*.json``).
@@ -57,8 +56,7 @@ class SettingsFile:
         return any(fnmatchcase(name, pattern) for pattern in self.patterns)
 
 
-@dataclass(frozen=True)
-class AppSpec:
+class AppSpec(NamedTuple):
     """What a plugin says about its app."""
 
     #: Slug used by ``--app`` and in output (``bookstack``).
@@ -93,8 +91,7 @@ _DIGEST = re.compile(r"@[A-Za-z0-9_+.-]+:[0-9a-fA-F]+$")
 _VERSION = re.compile(r"(?:^|[-_])v?(\d+(?:\.\d+)*)(?=$|[-_+.])")
 
 
-@dataclass(frozen=True)
-class ImageRef:
+class ImageRef(NamedTuple):
     """A parsed image reference: ``registry/repo/name:tag@digest``."""
 
     repository: str

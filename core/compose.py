@@ -23,9 +23,9 @@ stands in for it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
+from typing import NamedTuple
 
 from mail_lint.compose_schema import (
     ENV_FILE_KEYS,
@@ -52,6 +52,7 @@ from mail_lint.yamlsource import (
     YSeq,
     compose_string,
     load_yaml_documents,
+    ymap,
 )
 
 #: compose-go ``cli/options.go`` DefaultFileNames and DefaultOverrideFileNames.
@@ -85,8 +86,7 @@ _TO_SEQUENCE = {
 _TO_MAPPING = {("depends_on",), ("networks",), ("models",)}
 
 
-@dataclass(frozen=True)
-class ComposeOptions:
+class ComposeOptions(NamedTuple):
     """What ``docker compose`` would be given on its command line.
 
     ``project_dir`` is the working directory (``files`` are relative to it). ``env`` stands in
@@ -96,13 +96,12 @@ class ComposeOptions:
 
     project_dir: Path
     files: tuple[Path, ...] = ()
-    env: Mapping[str, str] = field(default_factory=dict)
+    env: Mapping[str, str] = MappingProxyType({})
     env_files: tuple[Path, ...] = ()
     profiles: tuple[str, ...] | None = None
 
 
-@dataclass(frozen=True)
-class EnvFileRef:
+class EnvFileRef(NamedTuple):
     """One ``env_file`` entry of a service, its path resolved."""
 
     path: Path
@@ -112,8 +111,7 @@ class EnvFileRef:
     format: str | None = None
 
 
-@dataclass(frozen=True)
-class Service:
+class Service(NamedTuple):
     """One service of the effective model."""
 
     name: str
@@ -126,8 +124,7 @@ class Service:
     profiles: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ComposeProject:
+class ComposeProject(NamedTuple):
     """The resolved project."""
 
     project_dir: Path
@@ -137,22 +134,18 @@ class ComposeProject:
     services: Mapping[str, Service]
 
 
-@dataclass(frozen=True, slots=True)
 class IScalar(YScalar):
-    """A string scalar after interpolation: ``raw`` is the text before it."""
+    """A string scalar after interpolation: ``raw`` is the text before it; ``origin``,
+    ``missing`` and ``from_origin`` say where its interpolated text came from."""
 
-    origin: tuple[Location, ...] = ()
-    missing: tuple[str, ...] = ()
-    from_origin: bool = False
+    __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
 class EnvItem(IScalar):
-    """One ``environment`` definition (``K: v`` or ``- K=v``); ``value`` ``None`` is unset."""
+    """One ``environment`` definition (``K: v`` or ``- K=v``); ``value`` ``None`` is unset.
+    ``key``, ``key_location`` and ``form`` (``map`` or ``list``) say how it was written."""
 
-    key: str = ""
-    key_location: Location | None = None
-    form: str = "map"
+    __slots__ = ()
 
     def to_setting(self) -> Setting:
         """This definition as a :class:`Setting` of kind ``COMPOSE``."""
@@ -169,24 +162,23 @@ class EnvItem(IScalar):
         )
 
 
-@dataclass(frozen=True)
-class _FileModel:
+class _FileModel(NamedTuple):
     """One YAML document of one compose file, interpolated, with its reset paths."""
 
     root: YMap
     resets: tuple[_Path, ...]
 
 
-@dataclass
-class _Context:
-    """What loading one (possibly included) project needs."""
+class _Context(NamedTuple):
+    """What loading one (possibly included) project needs (``included``, ``cache`` and
+    ``raw`` are filled as the load goes)."""
 
     project_dir: Path
     lookup: Lookup
     variables: Mapping[str, Variable]
     included: list[Path]
     cache: dict[tuple[Path, Path, int], tuple[_FileModel, ...]]
-    raw: dict[Path, tuple[YNode | None, ...]] = field(default_factory=dict)
+    raw: dict[Path, tuple[YNode | None, ...]]
 
 
 # --------------------------------------------------------------------------- public entry
@@ -228,7 +220,7 @@ def load_project(options: ComposeOptions) -> ComposeProject:
     settings = [e.to_setting(SourceKind.PROJECT_DOTENV) for e in layers if e.value is not None]
     variables = Settings.from_layers(settings + cli_settings)
     var_map = _variables(layers, cli)
-    context = _Context(project_dir, var_map.get, var_map, [], {})
+    context = _Context(project_dir, var_map.get, var_map, [], {}, {})
     name = _project_name(files, project_dir, var_map, context)
     var_map["COMPOSE_PROJECT_NAME"] = Variable("COMPOSE_PROJECT_NAME", name)
     model = _load_model(files, context)
@@ -404,7 +396,7 @@ def _active_profiles(
 def _load_model(files: tuple[Path, ...], context: _Context) -> YMap:
     """``loadYamlModel``: every file and document in turn, merged into one model, the merged
     model checked against the schema after each (``schema.Validate`` in ``loadYamlFile``)."""
-    model = YMap((), Location(files[0], 1, 1))
+    model = ymap((), Location(files[0], 1, 1))
     for path in files:
         for doc in _file_models(path, context.project_dir, context):
             cfg = _apply_extends(doc.root, path, context.project_dir, context, doc.resets)
@@ -460,7 +452,7 @@ def _strip_resets(node: YNode, path: _Path, resets: list[_Path]) -> YNode | None
             kept = _strip_resets(value, (*path, key.text), resets)
             if kept is not None:
                 items.append((key, kept))
-        return YMap(tuple(items), node.location, node.tag)
+        return ymap(tuple(items), node.location, node.tag)
     if isinstance(node, YSeq):
         kept_items = (_strip_resets(v, (*path, str(i)), resets) for i, v in enumerate(node.items))
         return YSeq(tuple(v for v in kept_items if v is not None), node.location, node.tag)
@@ -522,7 +514,7 @@ def _interpolate_map(node: YMap, path: _Path, lookup: Lookup, base_dir: Path) ->
         if in_service and key.text == "env_file":
             new = _env_file_node(new, sub, base_dir)
         items.append((key, new))
-    return YMap(tuple(items), node.location, node.tag)
+    return ymap(tuple(items), node.location, node.tag)
 
 
 def _check_key(key: YScalar, path: _Path) -> None:
@@ -702,7 +694,7 @@ def _env_file_entry(items: tuple[tuple[YScalar, YNode], ...], entry: YNode, base
             out.append((_SPELLING_KEY, value))
         else:
             out.append((key, value))
-    return YMap(tuple(out), entry.location, MAP)
+    return ymap(tuple(out), entry.location, MAP)
 
 
 def _resolved_path(node: YScalar, base_dir: Path) -> YScalar:
@@ -772,7 +764,7 @@ def _merge_map(base: YMap, over: YMap, path: _Path) -> YMap:
             items.append((key, value))
         else:
             items[i] = (items[i][0], _merge(items[i][1], value, (*path, key.text)))
-    return YMap(tuple(items), base.location, base.tag)
+    return ymap(tuple(items), base.location, base.tag)
 
 
 def _concat(base: YNode, over: YNode) -> YNode:
@@ -791,7 +783,7 @@ def _concat(base: YNode, over: YNode) -> YNode:
 
 def _as_sequence(items: tuple[YNode, ...]) -> tuple[YNode, ...]:
     return tuple(
-        replace(i, form="list") if isinstance(i, EnvItem) and i.value is None else i for i in items
+        i._replace(form="list") if isinstance(i, EnvItem) and i.value is None else i for i in items
     )
 
 
@@ -799,7 +791,7 @@ def _build_map(node: YNode) -> YMap:
     if isinstance(node, YMap):
         return node
     key = YScalar("context", STR, "", node.location)
-    return YMap(((key, node),), node.location)
+    return ymap(((key, node),), node.location)
 
 
 def _to_sequence(node: YNode) -> YSeq:
@@ -827,8 +819,8 @@ def _to_mapping(node: YNode) -> YMap:
             for v in node.items
             if isinstance(v, YScalar)
         )
-        return YMap(items, node.location)
-    return YMap((), node.location)
+        return ymap(items, node.location)
+    return ymap((), node.location)
 
 
 def _plain(node: YNode) -> object:
@@ -851,11 +843,11 @@ def _delete_path(node: YNode, path: _Path) -> YNode:
     if not path or not isinstance(node, YMap) or path[0] not in node:
         return node
     if len(path) == 1:
-        return YMap(
+        return ymap(
             tuple((k, v) for k, v in node.items if k.text != path[0]), node.location, node.tag
         )
     items = tuple((k, _delete_path(v, path[1:]) if k.text == path[0] else v) for k, v in node.items)
-    return YMap(items, node.location, node.tag)
+    return ymap(items, node.location, node.tag)
 
 
 def _apply_resets(model: YMap, resets: Iterable[_Path]) -> YMap:
@@ -889,8 +881,8 @@ def _apply_extends(
     for key, _ in services.items:
         _extend(key.text, resolved, path, base_dir, context, [], resets)
     items = tuple((k, resolved[k.text]) for k, _ in services.items)
-    new_services = YMap(items, services.location, services.tag)
-    return YMap(
+    new_services = ymap(items, services.location, services.tag)
+    return ymap(
         tuple((k, new_services if k.text == "services" else v) for k, v in root.items),
         root.location,
         root.tag,
@@ -956,7 +948,7 @@ def _extend(
             base = _delete_path(base, reset[2:])
     merged = _merge(base, service, ("services", "x"))
     assert isinstance(merged, YMap)
-    merged = YMap(tuple((k, v) for k, v in merged.items if k.text != "extends"), merged.location)
+    merged = ymap(tuple((k, v) for k, v in merged.items if k.text != "extends"), merged.location)
     services[name] = merged
     return merged
 
@@ -1000,10 +992,10 @@ def _apply_include(root: YMap, path: Path, context: _Context) -> YMap:
                 )
             imported[key.text] = (key, node)
     services_key = root.key("services") or YScalar("services", STR, "", root.location)
-    new_services = YMap(tuple(imported.values()), services.location if services else root.location)
+    new_services = ymap(tuple(imported.values()), services.location if services else root.location)
     items = [(k, v) for k, v in root.items if k.text not in ("include", "services")]
     items.append((services_key, new_services))
-    return YMap(tuple(items), root.location, root.tag)
+    return ymap(tuple(items), root.location, root.tag)
 
 
 def _include_entry(
@@ -1056,7 +1048,12 @@ def _include_entry(
     variables = dict(_variables(entries, {}))
     variables.update(context.variables)
     sub = _Context(
-        project_dir, variables.get, variables, [*context.included, path.resolve()], context.cache
+        project_dir,
+        variables.get,
+        variables,
+        [*context.included, path.resolve()],
+        context.cache,
+        {},
     )
     model = _load_model(tuple(files), sub)
     services = _services_map(model)
@@ -1077,7 +1074,7 @@ def _resolve_list_env(service: YNode, variables: Mapping[str, Variable]) -> YNod
         for i in env.items
     )
     new_env = YSeq(items, env.location, env.tag)
-    return YMap(
+    return ymap(
         tuple((k, new_env if k.text == "environment" else v) for k, v in service.items),
         service.location,
         service.tag,
@@ -1188,7 +1185,7 @@ def _service(key: YScalar, node: YMap, context: _Context, profiles: tuple[str, .
         YSeq(tuple(declared.values()), env_node.location) if isinstance(env_node, YSeq) else None
     )
     if deduped is not None:
-        node = YMap(
+        node = ymap(
             tuple((k, deduped if k.text == "environment" else v) for k, v in node.items),
             node.location,
             node.tag,

@@ -13,9 +13,9 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from mail_lint.errors import MailLintError
 from mail_lint.rules import Finding, Rule, Severity
@@ -72,14 +72,14 @@ class ConfigError(MailLintError):
     """A configuration file that is not valid TOML or does not follow the schema."""
 
 
-@dataclass(frozen=True)
-class Ignore:
+class Ignore(NamedTuple):
+    """A per-file or per-service ignore: the selectors and the reason given."""
+
     codes: tuple[str, ...]
     reason: str
 
 
-@dataclass(frozen=True)
-class Pin:
+class Pin(NamedTuple):
     """``[[tool.mail-lint.app]]``: the app and/or version of the files under ``path``."""
 
     path: str
@@ -87,17 +87,16 @@ class Pin:
     version: tuple[int, ...] | None
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """One configuration file's settings (or the defaults: ``path is None``)."""
 
     path: Path | None = None
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
-    per_file_ignores: Mapping[str, Ignore] = field(default_factory=dict)
-    per_service_ignores: Mapping[str, Ignore] = field(default_factory=dict)
-    severity: Mapping[str, Severity] = field(default_factory=dict)
+    per_file_ignores: Mapping[str, Ignore] = MappingProxyType({})
+    per_service_ignores: Mapping[str, Ignore] = MappingProxyType({})
+    severity: Mapping[str, Severity] = MappingProxyType({})
     fail_level: Severity | None = None
     pins: tuple[Pin, ...] = ()
 
@@ -210,8 +209,7 @@ class Configs:
             found = self._for_folder(folder)
         key = id(found)
         if key not in self._overridden:
-            self._overridden[key] = replace(
-                found,
+            self._overridden[key] = found._replace(
                 select=self._select if self._select is not None else found.select,
                 ignore=(*found.ignore, *self._ignore),
                 # A command-line --select replaces the file's whole selection, as in ruff.

@@ -64,8 +64,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from mail_lint.errors import SourceError
 from mail_lint.interpolation import Lookup
@@ -101,8 +101,7 @@ _REJECT_STATES = (_SINGLE, _DOUBLE, _ESCAPE)
 _INVALID = "The environment file is invalid! Failed to parse dotenv file."
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
+class _Entry(NamedTuple):
     """One entry of ``Lines::process``: its text and where each of its lines starts."""
 
     text: str
@@ -117,20 +116,22 @@ class _Entry:
         return self.lines[index], offset - self.starts[index] + 1
 
 
-@dataclass(slots=True)
 class _Value:
     """What ``EntryParser::parseValue`` builds, plus where the value text sits."""
 
-    chars: str = ""
-    #: Offsets in ``chars`` of every ``$`` that may start a reference (``Value::getVars``).
-    variables: list[int] = field(default_factory=list)
-    quote: str = ""
-    #: Span of the value token in the parsed text (quotes included), ``None`` when empty.
-    start: int | None = None
-    end: int = 0
-    #: Span of the raw text (quotes excluded).
-    raw_start: int = 0
-    raw_end: int = 0
+    __slots__ = ("chars", "end", "quote", "raw_end", "raw_start", "start", "variables")
+
+    def __init__(self) -> None:
+        self.chars = ""
+        #: Offsets in ``chars`` of every ``$`` that may start a reference (``Value::getVars``).
+        self.variables: list[int] = []
+        self.quote = ""
+        #: Span of the value token in the parsed text (quotes included), ``None`` when empty.
+        self.start: int | None = None
+        self.end = 0
+        #: Span of the raw text (quotes excluded).
+        self.raw_start = 0
+        self.raw_end = 0
 
 
 class _ParseError(Exception):
@@ -210,8 +211,7 @@ def _looks_like_multiline_stop(line: str, *, started: bool) -> bool:
     return count > 1 if started else count >= 1
 
 
-@dataclass(frozen=True, slots=True)
-class _Parsed:
+class _Parsed(NamedTuple):
     name: str
     value: _Value | None
     key_location: Location

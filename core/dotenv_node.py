@@ -50,8 +50,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from mail_lint.errors import SourceError
 from mail_lint.interpolation import Lookup
@@ -92,8 +92,7 @@ _MAX_STEPS = 1_000
 _MAX_LENGTH = 1 << 16
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
+class _Line(NamedTuple):
     """One ``LINE`` match: the key, its value as dotenv leaves it, and where both are."""
 
     key: str

@@ -7,7 +7,6 @@ and the other rules still run.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
@@ -170,7 +169,7 @@ class _Run:
                 continue
             severity = config.severity_of(finding)
             if severity is not finding.severity:
-                finding = dataclasses.replace(finding, severity=severity)
+                finding = finding._replace(severity=severity)
             result.append(finding)
         return result
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from mail_lint.apps import AppSpec, SettingsFile, Version
 from mail_lint.model import Setting, Settings
@@ -13,8 +12,7 @@ if TYPE_CHECKING:
     from mail_lint.compose import ComposeProject, Service
 
 
-@dataclass(frozen=True)
-class LoadedFile:
+class LoadedFile(NamedTuple):
     """A settings file the instance reads, loaded with positions."""
 
     path: Path
@@ -22,8 +20,7 @@ class LoadedFile:
     settings: Settings
 
 
-@dataclass(frozen=True)
-class AppInstance:
+class AppInstance(NamedTuple):
     """One instance of an app, with everything that configures it."""
 
     app: AppSpec

@@ -34,7 +34,6 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -69,8 +68,7 @@ _GO_ESCAPES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Interpolated:
+class Interpolated(NamedTuple):
     """The result of interpolating one text.
 
     ``origin`` lists, for each set variable whose text went into the value, its location

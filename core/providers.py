@@ -8,11 +8,10 @@ marked, consistent third-party sources) names it, so "not offered" findings stay
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Provider:
+class Provider(NamedTuple):
     """One SMTP service: how to recognise its host and what it accepts."""
 
     #: Stable slug (``sendgrid``).

@@ -17,8 +17,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from mail_lint.model import Location, Setting
 
@@ -52,8 +51,7 @@ class Scope(enum.StrEnum):
     ENGINE = "engine"
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem, at the place a person must change."""
 
     code: str
@@ -76,8 +74,7 @@ class Finding:
         return (str(loc.path), loc.line, loc.column, self.code)
 
 
-@dataclass(frozen=True)
-class RuleContext:
+class RuleContext(NamedTuple):
     """What a rule's check receives: the instance, the transport (for transport rules)."""
 
     rule: Rule
@@ -132,18 +129,17 @@ _NAME = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _REQUIRED_HEADINGS = ("## What it does", "## Why is this bad?", "## Example")
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """A lint rule: stable code, kebab-case name (reads as "ignore <name>"), default
     severity, the app it applies to (``None``: every app), its scope and its doc."""
 
     code: str
     name: str
     severity: Severity
-    check: Check = field(repr=False, compare=False)
+    check: Check
     app: str | None = None
     scope: Scope = Scope.INSTANCE
-    doc: str = field(default="", repr=False)
+    doc: str = ""
     #: Codes of generic rules this rule makes redundant: when it fires on an app instance,
     #: their findings on that instance are dropped (``DOC005`` says in Docmost's own terms
     #: what a generic port/TLS rule would say).
@@ -191,7 +187,7 @@ def rule(
 
 
 def _dedent(doc: str) -> str:
-    # dataclasses imports inspect already: this costs nothing at start-up.
+    # pluggy imports inspect already: this costs nothing at start-up.
     import inspect
 
     return inspect.cleandoc(doc)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 # Key names that hold secrets in any app (SMTP_PASSWORD, SMTP_USER_PWD, POSTMARK_TOKEN,
 # SENDGRID_API_KEY, APP_SECRET, email_password, ...).
@@ -47,15 +46,17 @@ def redact_url(value: str) -> str:
     return _URL_PASSWORD.sub(lambda m: m.group("head") + MASK, value)
 
 
-@dataclass
 class Scrubber:
     """Replaces every known secret value in a text; the last defence for all output."""
 
-    _secrets: set[str] = field(default_factory=set)
-    #: Text that is shown legitimately elsewhere (a non-secret value, an app name): a weak
-    #: secret equal to it (``POSTGRES_USER=listmonk``, ``POSTGRES_PASSWORD=listmonk``) is not
-    #: masked, or every mention of the word would be.
-    _public: set[str] = field(default_factory=set)
+    __slots__ = ("_public", "_secrets")
+
+    def __init__(self) -> None:
+        self._secrets: set[str] = set()
+        #: Text that is shown legitimately elsewhere (a non-secret value, an app name): a
+        #: weak secret equal to it (``POSTGRES_USER=listmonk``, ``POSTGRES_PASSWORD=listmonk``)
+        #: is not masked, or every mention of the word would be.
+        self._public: set[str] = set()
 
     def allow(self, value: str | None) -> None:
         """Remember text that is not secret."""

@@ -14,9 +14,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from mail_lint.errors import SourceError
 from mail_lint.model import Location, Setting, SourceKind
@@ -45,8 +44,7 @@ _NON_SPACE = re.compile(r"\S")
 _KeyPath = tuple[str | int, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _Span:
+class _Span(NamedTuple):
     start: int
     end: int
 
@@ -77,8 +75,7 @@ def _setting(key: str, value: str | None, location: Location | None, raw: str | 
 # --------------------------------------------------------------------------------------- INI
 
 
-@dataclass(frozen=True, slots=True)
-class _IniOption:
+class _IniOption(NamedTuple):
     """Where one option's value is written: the key span and the value's first/last char."""
 
     key: _Span

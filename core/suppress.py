@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from mail_lint.model import Location
 from mail_lint.rules import Finding
@@ -28,15 +28,14 @@ _DIRECTIVE = re.compile(
 _MARK = "mail-lint:"
 
 
-@dataclass
-class Suppression:
-    """One ``# mail-lint: ignore…`` comment."""
+class Suppression(NamedTuple):
+    """One ``# mail-lint: ignore…`` comment; ``used`` collects the selectors that matched."""
 
     location: Location
     selectors: tuple[str, ...]
     reason: str
     whole_file: bool
-    used: set[str] = field(default_factory=set)
+    used: set[str]
 
     def matching(self, finding: Finding) -> str | None:
         """The selector of this suppression that covers ``finding``, if any."""
@@ -69,6 +68,7 @@ def scan(text: str, path: Path) -> list[Suppression]:
                 selectors,
                 match.group("reason"),
                 match.group("kind") == "ignore-file",
+                set(),
             )
         )
     return found

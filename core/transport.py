@@ -9,8 +9,7 @@ Every field remembers the settings it was derived from, so a finding can point a
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from mail_lint.model import Setting
 
@@ -46,8 +45,7 @@ class TransportKind(enum.StrEnum):
     NONE = "none"
 
 
-@dataclass(frozen=True)
-class Field(Generic[T]):
+class Field(NamedTuple, Generic[T]):
     """A derived value and the settings it was derived from (empty for a code default)."""
 
     value: T
@@ -59,12 +57,10 @@ class Field(Generic[T]):
         return self.settings[0] if self.settings else None
 
 
-def _none() -> Field[None]:
-    return Field(None)
+_NONE: Field[None] = Field(None)
 
 
-@dataclass(frozen=True)
-class Transport:
+class Transport(NamedTuple):
     """One outgoing-mail connection of an app instance, as the app will make it."""
 
     #: The app slug (``bookstack``).
@@ -73,19 +69,19 @@ class Transport:
     #: A label when an instance has several (Listmonk's ``smtp[1]``); ``""`` otherwise.
     name: str = ""
     #: The app's own name for the driver/adapter in effect (``smtp``, ``Bamboo.Mua``).
-    driver: Field[str | None] = field(default_factory=_none)
-    host: Field[str | None] = field(default_factory=_none)
-    port: Field[int | None] = field(default_factory=_none)
-    tls: Field[TlsMode] = field(default_factory=lambda: Field(TlsMode.UNKNOWN))
+    driver: Field[str | None] = _NONE
+    host: Field[str | None] = _NONE
+    port: Field[int | None] = _NONE
+    tls: Field[TlsMode] = Field(TlsMode.UNKNOWN)
     #: Whether the server certificate is verified; ``None`` when TLS is never used.
-    verify_certificate: Field[bool | None] = field(default_factory=_none)
-    username: Field[str | None] = field(default_factory=_none)
+    verify_certificate: Field[bool | None] = _NONE
+    username: Field[str | None] = _NONE
     #: The password as the app will send it (rules may inspect its shape; output never shows it).
-    password: Field[str | None] = field(default_factory=_none)
+    password: Field[str | None] = _NONE
     #: Whether the app will authenticate at all.
-    auth: Field[bool] = field(default_factory=lambda: Field(False))
+    auth: Field[bool] = Field(False)
     #: The From address (possibly ``Name <addr>``) as the app will send it.
-    sender: Field[str | None] = field(default_factory=_none)
+    sender: Field[str | None] = _NONE
 
     def fields(self) -> dict[str, Field[object]]:
         """Every field by name, for ``inspect`` and generic rules."""

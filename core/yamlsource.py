@@ -21,9 +21,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from mail_lint.errors import SourceError
@@ -82,14 +81,17 @@ _GO_DIGITS = {2: "01", 8: "01234567", 10: "0123456789", 16: "0123456789abcdefABC
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-@dataclass(frozen=True, slots=True)
-class YScalar:
+class YScalar(NamedTuple):
     """A scalar: its text (``None`` for a null), its resolved tag, quoting style and place.
 
     ``tag`` is yaml.v3's resolution (``!!str``, ``!!int``, ``!!float``, ``!!bool``, ``!!null``,
     ``!!timestamp``, ``!!binary``, ``!!merge``) or an explicit custom tag kept as written
     (``!reset``, ``!override``). ``style`` is ``""`` (plain), ``'``, ``"``, ``|`` or ``>``.
     ``raw`` is the source text of the scalar, quotes included.
+
+    The fields after ``raw`` are only set on the interpolated scalars of the Compose model
+    (``mail_lint.compose.IScalar`` and ``EnvItem``, subclasses that add no field: a
+    NamedTuple cannot grow fields by inheritance).
     """
 
     value: str | None
@@ -97,6 +99,16 @@ class YScalar:
     style: str
     location: Location
     raw: str | None = None
+    #: The interpolation chain (``IScalar``).
+    origin: tuple[Location, ...] = ()
+    #: Variables that were unset and became empty text (``IScalar``).
+    missing: tuple[str, ...] = ()
+    #: The whole value is one variable's text (``IScalar``).
+    from_origin: bool = False
+    #: An ``environment`` definition's key, its place and form (``EnvItem``).
+    key: str = ""
+    key_location: Location | None = None
+    form: str = "map"
 
     @property
     def text(self) -> str:
@@ -104,27 +116,26 @@ class YScalar:
         return "" if self.value is None else self.value
 
 
-@dataclass(frozen=True, slots=True)
-class YMap:
-    """A mapping with merge keys resolved: ``(key, value)`` pairs in document order."""
+class YMap(NamedTuple):
+    """A mapping with merge keys resolved: ``(key, value)`` pairs in document order.
+
+    Build one with :func:`ymap`, which indexes the keys.
+    """
 
     items: tuple[tuple[YScalar, YNode], ...]
     location: Location
-    tag: str = MAP
-    _index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    tag: str
+    #: Key text to the position of its first pair in ``items``.
+    positions: dict[str, int]
 
-    def __post_init__(self) -> None:
-        for i, (key, _) in enumerate(self.items):
-            self._index.setdefault(key.text, i)
-
-    def get(self, key: str) -> YNode | None:
+    def get(self, key: str) -> YNode | None:  # type: ignore[override]
         """The value of ``key`` (its text as written), ``None`` when absent."""
-        i = self._index.get(key)
+        i = self.positions.get(key)
         return None if i is None else self.items[i][1]
 
     def key(self, key: str) -> YScalar | None:
         """The key node of ``key``, ``None`` when absent."""
-        i = self._index.get(key)
+        i = self.positions.get(key)
         return None if i is None else self.items[i][0]
 
     def keys(self) -> Iterator[str]:
@@ -132,11 +143,18 @@ class YMap:
         return (k.text for k, _ in self.items)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._index
+        return key in self.positions
 
 
-@dataclass(frozen=True, slots=True)
-class YSeq:
+def ymap(items: tuple[tuple[YScalar, YNode], ...], location: Location, tag: str = MAP) -> YMap:
+    """A :class:`YMap` of ``items`` (a repeated key keeps its first position)."""
+    positions: dict[str, int] = {}
+    for i, (key, _) in enumerate(items):
+        positions.setdefault(key.text, i)
+    return YMap(items, location, tag, positions)
+
+
+class YSeq(NamedTuple):
     """A sequence."""
 
     items: tuple[YNode, ...]
@@ -290,16 +308,18 @@ def _location(path: Path, start: Any, end: Any) -> Location:
     return Location(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
-@dataclass
 class _Frame:
     """A collection being composed."""
 
-    kind: str  # "map" or "seq"
-    tag: str
-    location: Location
-    anchor: str | None
-    children: list[YNode] = field(default_factory=list)
-    size: int = 1
+    __slots__ = ("anchor", "children", "kind", "location", "size", "tag")
+
+    def __init__(self, kind: str, tag: str, location: Location, anchor: str | None) -> None:
+        self.kind = kind  # "map" or "seq"
+        self.tag = tag
+        self.location = location
+        self.anchor = anchor
+        self.children: list[YNode] = []
+        self.size = 1
 
 
 class _Composer:
@@ -449,7 +469,7 @@ class _Composer:
                 local.append((key, value))
         for key, value in merges:
             local.extend(self._merged_items(key, value, local, frame))
-        return YMap(tuple(local), frame.location, frame.tag)
+        return ymap(tuple(local), frame.location, frame.tag)
 
     def _merged_items(
         self, key: YScalar, value: YNode, local: list[tuple[YScalar, YNode]], frame: _Frame

@@ -291,8 +291,6 @@ def test_no_secret_when_a_rule_crashes(
     run_cli: RunCli, make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A rule that raises with a secret in its message (as a buggy plugin might)."""
-    import dataclasses
-
     original = PluginHost.rules
 
     def rules(self: PluginHost, app: str | None = None) -> tuple[object, ...]:
@@ -302,7 +300,7 @@ def test_no_secret_when_a_rule_crashes(
             raise ValueError(f"bad value {SECRETS['doc-smtp-password']!r}")
 
         return tuple(
-            dataclasses.replace(r, check=crash) if r.code == "DOC005" else r for r in found
+            r._replace(check=crash) if r.code == "DOC005" else r for r in found  # type: ignore[attr-defined]
         )
 
     monkeypatch.setattr(PluginHost, "rules", rules)

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mail_lint import (
     AppInstance,
@@ -130,8 +130,7 @@ class Source(enum.StrEnum):
     ABSENT = "absent"
 
 
-@dataclass(frozen=True)
-class Raw:
+class Raw(NamedTuple):
     """The text the Laravel repository holds for a key, and where it comes from."""
 
     key: str
@@ -290,8 +289,7 @@ def sender(instance: AppInstance) -> Field[str | None]:
     return Field(text, address_raw.settings + name_raw.settings)
 
 
-@dataclass(frozen=True)
-class SmtpSettings:
+class SmtpSettings(NamedTuple):
     """The SMTP connection as this BookStack version builds it."""
 
     host: Field[str | None]

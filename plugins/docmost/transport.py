@@ -27,7 +27,7 @@ release (v0.2.0 is the first tag).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mail_lint import (
     AppInstance,
@@ -115,8 +115,7 @@ def _present(*settings: Setting | None) -> tuple[Setting, ...]:
     return tuple(s for s in settings if s is not None)
 
 
-@dataclass(frozen=True)
-class SmtpOptions:
+class SmtpOptions(NamedTuple):
     """The nodemailer options ``mail.provider.ts`` builds, each with its settings."""
 
     host: Field[str | None]

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from mail_lint import (
     AppInstance,
@@ -85,8 +85,7 @@ def is_masked(text: str | None) -> bool:
     return bool(text) and set(text or "") == {PASSWORD_MASK}
 
 
-@dataclass(frozen=True)
-class SmtpServer:
+class SmtpServer(NamedTuple):
     """One ``smtp[]`` item of a settings export, with every flattened setting under it."""
 
     index: int
@@ -94,7 +93,7 @@ class SmtpServer:
     #: ``host`` → ``smtp[0].host`` (the item's direct fields).
     fields: Mapping[str, Setting]
     #: Deeper settings (``smtp[0].email_headers[0].Return-Path``), in document order.
-    nested: tuple[Setting, ...] = field(default=())
+    nested: tuple[Setting, ...] = ()
 
     @property
     def label(self) -> str:
@@ -201,8 +200,7 @@ def _present(*settings: Setting | None) -> tuple[Setting, ...]:
     return tuple(s for s in settings if s is not None)
 
 
-@dataclass(frozen=True)
-class Security:
+class Security(NamedTuple):
     """How a server's connection is secured, with the settings that decide it."""
 
     tls: Field[TlsMode]

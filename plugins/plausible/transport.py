@@ -36,8 +36,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from mail_lint import (
@@ -95,8 +95,7 @@ def vtext(version: Version) -> str:
     return "v" + ".".join(str(part) for part in version)
 
 
-@dataclass(frozen=True)
-class BoolReading:
+class BoolReading(NamedTuple):
     """What one Plausible version makes of a boolean text."""
 
     #: The boolean (``None``: unset, or a text the version rejects or drops).
@@ -141,8 +140,7 @@ def is_integer(text: str) -> bool:
 # ------------------------------------------------------------------------------ settings
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """Plausible's effective variables for one instance, at its version."""
 
     version: Version
@@ -270,8 +268,7 @@ def _present(*settings: Setting | None) -> tuple[Setting, ...]:
     return tuple(s for s in settings if s is not None)
 
 
-@dataclass(frozen=True)
-class SmtpPlan:
+class SmtpPlan(NamedTuple):
     """The relay connection of ``Bamboo.Mua`` or ``Bamboo.SMTPAdapter``, as configured."""
 
     adapter: str

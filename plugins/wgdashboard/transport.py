@@ -37,9 +37,9 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from email.utils import formataddr
 from types import MappingProxyType
+from typing import NamedTuple
 
 from mail_lint import (
     AppInstance,
@@ -103,8 +103,7 @@ class EnvMode(enum.StrEnum):
     DYNAMIC_CONFIG_OFF = "dynamic-config-off"
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(NamedTuple):
     """One ``[Email]`` option: the text WGDashboard will read, and where it was written."""
 
     key: str
@@ -133,8 +132,7 @@ class Resolved:
         return () if self.setting is None else (self.setting,)
 
 
-@dataclass(frozen=True)
-class EmailConfig:
+class EmailConfig(NamedTuple):
     """WGDashboard's effective mail settings for one instance."""
 
     version: Version
