@@ -53,7 +53,7 @@ class SettingsFile(NamedTuple):
 
     def matches_name(self, name: str) -> bool:
         """Whether a file name matches one of the patterns."""
-        return any(fnmatchcase(name, pattern) for pattern in self.patterns)
+        return any(_glob_match(name, pattern) for pattern in self.patterns)
 
 
 class AppSpec(NamedTuple):
@@ -84,7 +84,15 @@ class AppSpec(NamedTuple):
 
     def matches_image(self, image: ImageRef) -> bool:
         """Whether an image reference is one of this app's images."""
-        return any(fnmatchcase(name, pat) for name in image.names for pat in self.images)
+        return any(_glob_match(name, pat) for name in image.names for pat in self.images)
+
+
+def _glob_match(name: str, pattern: str) -> bool:
+    """``fnmatchcase``, with a literal pattern compared directly: most patterns are plain
+    names, and fnmatch compiles a regex for each new pattern."""
+    if "*" in pattern or "?" in pattern or "[" in pattern:
+        return fnmatchcase(name, pattern)
+    return name == pattern
 
 
 _DIGEST = re.compile(r"@[A-Za-z0-9_+.-]+:[0-9a-fA-F]+$")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -38,23 +38,51 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
     return argparse.HelpFormatter(prog, width=max(40, min(width, 118)))
 
 
-def _parser() -> argparse.ArgumentParser:
+_DESCRIPTION = (
+    "Lint the mail configuration of self-hosted apps: docker-compose files, "
+    ".env and env_file targets, and the apps' own settings files."
+)
+#: Each command: its one-line help and what it adds to the options every linting command has.
+_HELP = {
+    "check": "lint (the default command)",
+    "inspect": "show detected apps, effective settings and transports",
+    "baseline": "record the current findings, so that `check --baseline` reports only new ones",
+    "plugins": "list the loaded plugins",
+    "rules": "list every rule: code, name, app, severity",
+    "rule": "show a rule's documentation",
+}
+
+
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of one command (``mail-lint check``), or with no command the top-level
+    parser with every command (for ``--help`` and ``--version``). Building only the command
+    in use keeps argparse (and its gettext lookups) off most of the start-up."""
+    if command is not None:
+        parser = argparse.ArgumentParser(
+            prog=f"mail-lint {command}", formatter_class=_formatter, description=_HELP[command]
+        )
+        _ARGUMENTS[command](parser)
+        return parser
     parser = argparse.ArgumentParser(
         prog="mail-lint",
         formatter_class=_formatter,
-        description="Lint the mail configuration of self-hosted apps: docker-compose files, "
-        ".env and env_file targets, and the apps' own settings files.",
+        description=_DESCRIPTION,
         epilog="Without a COMMAND, `mail-lint [PATH...]` is `mail-lint check [PATH...]`.",
     )
     parser.add_argument("--version", action="version", version=f"mail-lint {__version__}")
     # An explicit prog spares argparse a HelpFormatter (and its shutil import) at start-up.
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog="mail-lint")
+    for name, add_arguments in _ARGUMENTS.items():
+        add_arguments(sub.add_parser(name, formatter_class=_formatter, help=_HELP[name]))
+    return parser
 
-    common = argparse.ArgumentParser(add_help=False, formatter_class=_formatter)
-    common.add_argument(
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    """The options of every command that lints (check, inspect, baseline)."""
+    parser.add_argument(
         "paths", nargs="*", type=Path, metavar="PATH", help="files or folders to lint (default: .)"
     )
-    common.add_argument(
+    parser.add_argument(
         "-f",
         "--file",
         dest="compose_files",
@@ -64,13 +92,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="a Compose file, as with `docker compose -f` (repeatable)",
     )
-    common.add_argument(
+    parser.add_argument(
         "--project-directory",
         type=Path,
         metavar="DIR",
         help="the Compose project directory (default: the first file's folder)",
     )
-    common.add_argument(
+    parser.add_argument(
         "--env",
         action="append",
         default=[],
@@ -78,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
         help="a variable of the deploy shell environment (repeatable); the "
         "real environment is never read",
     )
-    common.add_argument(
+    parser.add_argument(
         "--env-file",
         dest="env_files",
         action="append",
@@ -88,89 +116,83 @@ def _parser() -> argparse.ArgumentParser:
         help="use this file instead of the project .env, as "
         "with `docker compose --env-file` (repeatable)",
     )
-    common.add_argument(
+    parser.add_argument(
         "--profile",
         dest="profiles",
         action="append",
         metavar="NAME",
         help="lint only services of these Compose profiles (default: all)",
     )
-    common.add_argument("--app", metavar="NAME", help="the app of standalone files")
-    common.add_argument(
+    parser.add_argument("--app", metavar="NAME", help="the app of standalone files")
+    parser.add_argument(
         "--select",
         type=_codes,
         metavar="CODES",
         help="report only these codes, prefixes or rule names, comma-separated "
         "(replaces the configuration's select)",
     )
-    common.add_argument(
+    parser.add_argument(
         "--extend-select",
         type=_codes,
         default=[],
         metavar="CODES",
         help="also report these codes (added to the configuration's)",
     )
-    common.add_argument(
+    parser.add_argument(
         "--ignore",
         type=_codes,
         default=[],
         metavar="CODES",
         help="do not report these codes (added to the configuration's)",
     )
-    common.add_argument(
+    parser.add_argument(
         "--isolated",
         action="store_true",
         help="ignore configuration files (.mail-lint.toml, pyproject.toml)",
     )
-    common.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
 
-    check = sub.add_parser(
-        "check", formatter_class=_formatter, parents=[common], help="lint (the default command)"
-    )
-    check.add_argument(
+
+def _check_arguments(parser: argparse.ArgumentParser) -> None:
+    _common(parser)
+    parser.add_argument(
         "--format",
         choices=FORMATS,
         default=None,
         help="output format (default: text; github when GITHUB_ACTIONS=true)",
     )
-    check.add_argument(
+    parser.add_argument(
         "--fail-level",
         choices=SEVERITIES,
         default=None,
         help="exit 1 when a finding is at least this severe (default: the configuration's "
         "fail-level, else error)",
     )
-    check.add_argument(
+    parser.add_argument(
         "--baseline",
         type=Path,
         metavar="FILE",
         help="report only findings not recorded in this file (see `mail-lint baseline`)",
     )
-    check.add_argument(
+    parser.add_argument(
         "-q", "--quiet", action="store_true", help="print findings only: no summary, no notes"
     )
-    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
 
-    inspect = sub.add_parser(
-        "inspect",
-        formatter_class=_formatter,
-        parents=[common],
-        help="show detected apps, effective settings and transports",
-    )
-    inspect.add_argument("--format", choices=("text", "json"), default="text")
-    inspect.add_argument(
+
+def _inspect_arguments(parser: argparse.ArgumentParser) -> None:
+    _common(parser)
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
         "--show-secrets",
         action="store_true",
         help="print passwords and keys instead of their shape",
     )
 
-    baseline = sub.add_parser(
-        "baseline",
-        formatter_class=_formatter,
-        parents=[common],
-        help="record the current findings, so that `check --baseline` reports only new ones",
-    )
-    baseline.add_argument(
+
+def _baseline_arguments(parser: argparse.ArgumentParser) -> None:
+    _common(parser)
+    parser.add_argument(
         "-o",
         "--output",
         type=Path,
@@ -179,21 +201,31 @@ def _parser() -> argparse.ArgumentParser:
         help="where to write the baseline, - for stdout (default: .mail-lint-baseline.json)",
     )
 
-    sub.add_parser("plugins", formatter_class=_formatter, help="list the loaded plugins")
-    sub.add_parser(
-        "rules", formatter_class=_formatter, help="list every rule: code, name, app, severity"
-    )
-    rule = sub.add_parser("rule", formatter_class=_formatter, help="show a rule's documentation")
-    rule.add_argument("code")
-    rule.add_argument(
+
+def _no_arguments(parser: argparse.ArgumentParser) -> None:
+    """``plugins`` and ``rules`` take no argument."""
+
+
+def _rule_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("code")
+    parser.add_argument(
         "--format",
         choices=("auto", "text", "markdown"),
         default="auto",
         help="text for a terminal, or the Markdown source (default: text on a terminal, "
         "else markdown)",
     )
-    rule.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-    return parser
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+
+_ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    "check": _check_arguments,
+    "inspect": _inspect_arguments,
+    "baseline": _baseline_arguments,
+    "plugins": _no_arguments,
+    "rules": _no_arguments,
+    "rule": _rule_arguments,
+}
 
 
 def _codes(text: str) -> list[str]:
@@ -247,9 +279,13 @@ def _main(
     out = stdout if stdout is not None else _robust(sys.stdout)
     err = stderr if stderr is not None else _robust(sys.stderr)
     args_list = _normalise(list(sys.argv[1:] if argv is None else argv))
-    parser = _parser()
+    command = args_list[0] if args_list[0] in COMMANDS else None
     try:
-        args = parser.parse_args(args_list)
+        if command is None:
+            args = _parser().parse_args(args_list)
+        else:
+            args = _parser(command).parse_args(args_list[1:])
+            args.command = command
     except SystemExit as exc:  # argparse: --help/--version exit 0, usage errors exit 2
         return int(exc.code or 0)
     here = cwd if cwd is not None else Path.cwd()

@@ -68,6 +68,26 @@ SCHEMA: dict[str, Any] = {
 }
 
 
+def _may_have_our_table(text: str) -> bool:
+    """Whether a ``pyproject.toml`` can define ``tool.mail-lint``: a ``[tool.mail-lint…]``
+    header, or ``tool`` defined as a whole (a ``[tool]`` table, a root ``tool.…`` dotted key or
+    ``tool = {…}``). False for a project that only names mail-lint (``name = "mail-lint"``, a
+    dependency), so its file is not parsed on every run."""
+    if "mail-lint" not in text:
+        return False
+    import re
+
+    return (
+        re.search(
+            r"""^[ \t]*(?:\[\[?[ \t]*["']?tool["']?[ \t]*(?:\.[ \t]*["']?mail-lint|\])"""
+            r"""|["']?tool["']?[ \t]*[.=])""",
+            text,
+            re.MULTILINE,
+        )
+        is not None
+    )
+
+
 class ConfigError(MailLintError):
     """A configuration file that is not valid TOML or does not follow the schema."""
 
@@ -256,7 +276,7 @@ class Configs:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: cannot read configuration: {exc}") from None
-        if path.name == "pyproject.toml" and "mail-lint" not in text:
+        if path.name == "pyproject.toml" and not _may_have_our_table(text):
             # Most pyproject.toml files are someone else's: no table of ours, nothing to
             # parse (and no tomllib import, no error for a file that is not ours to judge).
             self._files[path] = None

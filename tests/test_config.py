@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import MakeProject, RunCli
 from test_docmost import DROP, GOOD_DOTENV, compose
 
@@ -204,6 +205,38 @@ def test_jsonschema_is_imported_only_with_a_configuration(make_project: MakeProj
     assert run() == "1 False"
     (root / ".mail-lint.toml").write_text('ignore = ["DOC005"]\n')
     assert run() == "0 True"
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "parsed"),
+    [
+        # A project that only names mail-lint (its own name, a dev dependency).
+        ('[project\nname = "mail-lint"\n[tool.ruff]\n', False),
+        ('[project]\ndependencies = ["mail-lint>=0.1"\n', False),
+        # Every way TOML can define tool.mail-lint.
+        ("[tool.mail-lint\nselect = []\n", True),
+        ('[ "tool" . "mail-lint" ]\nselect = [\n', True),
+        ("[tool]\nmail-lint = {select = [}\n", True),
+        ("tool.mail-lint.select = [\n", True),
+    ],
+)
+def test_a_pyproject_is_parsed_only_when_it_can_hold_our_table(
+    run_cli: RunCli, make_project: MakeProject, pyproject: str, parsed: bool
+) -> None:
+    """Each file here is broken TOML: an error shows that it was parsed."""
+    root = make_project(
+        {
+            "pyproject.toml": pyproject,
+            "compose.yaml": "services:\n  docmost:\n    image: docmost/docmost\n",
+        }
+    )
+    outcome = run_cli(".", cwd=root)
+    if parsed:
+        assert outcome.rc == 2
+        assert "pyproject.toml: invalid TOML" in outcome.err
+    else:
+        assert outcome.rc in (0, 1), outcome.err
+        assert outcome.err == ""
 
 
 def test_a_pyproject_without_our_table_is_not_even_parsed(
