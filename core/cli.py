@@ -150,6 +150,14 @@ def _common(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="ignore configuration files (.mail-lint.toml, pyproject.toml)",
     )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help="worker processes (default: one per core when many projects are linted; "
+        "1: a single process)",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
 
 
@@ -226,6 +234,18 @@ _ARGUMENTS: dict[str, Callable[[argparse.ArgumentParser], None]] = {
     "rules": _no_arguments,
     "rule": _rule_arguments,
 }
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number of processes, 1 or more: {text!r}"
+        )
+    return value
 
 
 def _codes(text: str) -> list[str]:
@@ -410,6 +430,8 @@ def _options(args: argparse.Namespace, host: PluginHost, here: Path) -> RunOptio
         profiles=tuple(args.profiles) if args.profiles else None,
         app=args.app,
         configs=configs,
+        keep_instances=args.command == "inspect",
+        jobs=args.jobs,
     )
 
 

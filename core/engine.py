@@ -55,6 +55,11 @@ class RunOptions(NamedTuple):
     configs: Configs | None = None
     #: Apply ``# mail-lint: ignore[…]`` comments (and report unused ones as ML004).
     suppressions: bool = True
+    #: Keep every instance and its transports in the result (``inspect``); without it only
+    #: their number is kept, so memory stays flat however many projects a run lints.
+    keep_instances: bool = True
+    #: Worker processes: ``None`` picks one per core for a large run, ``1`` never forks.
+    jobs: int | None = None
 
 
 class InstanceReport(NamedTuple):
@@ -74,6 +79,27 @@ class RunResult(NamedTuple):
     #: Files named on the command line in which no app was recognised.
     unrecognised: tuple[Path, ...]
     scrub: Scrubber
+    #: How many instances were linted (``None``: ``len(instances)``, all of them kept).
+    instance_count: int | None = None
+
+    @property
+    def instances_linted(self) -> int:
+        """How many app instances the run linted."""
+        return len(self.instances) if self.instance_count is None else self.instance_count
+
+
+class Partial(NamedTuple):
+    """What linting part of a run's work found (a worker process's share)."""
+
+    findings: tuple[Finding, ...]
+    reports: tuple[InstanceReport, ...]
+    instance_count: int
+    incomplete: bool
+    unrecognised: tuple[Path, ...]
+    #: Files a project read: never also linted as standalone files, and read for comments.
+    consumed: frozenset[Path]
+    #: Every ``(key, value)`` setting seen, so the parent's scrubber learns the secrets.
+    settings: tuple[tuple[str, str | None], ...]
 
 
 def run(host: PluginHost, options: RunOptions) -> RunResult:
@@ -92,8 +118,13 @@ class _Run:
 
         self.engine_rules = {r.code: r for r in ENGINE_RULES}
         self.findings: list[Finding] = []
+        self.reports: list[InstanceReport] = []
+        self.instance_count = 0
+        self.unrecognised: list[Path] = []
         self.incomplete = False
         self.consumed: set[Path] = set()
+        #: In a worker: every setting given to the scrubber, for the parent's.
+        self.seen: dict[tuple[str, str | None], None] | None = None
         self.secret_keys = {k for app in self.apps for k in app.secret_keys}
         self.scrub = Scrubber()
         for app in self.apps:
@@ -109,28 +140,85 @@ class _Run:
             compose_files=self.options.compose_files,
             project_dir=self.options.project_dir,
         )
-        instances: list[AppInstance] = []
-        for target in work.projects:
-            instances += self._project_instances(target)
-        unrecognised: list[Path] = []
-        for file in work.files:
-            if file.path.resolve() in self.consumed:
-                continue
-            found = self._standalone_instance(file)
-            if found is not None:
-                instances.append(found)
-            elif file.explicit:
-                unrecognised.append(file.path)
-        reports = [self._judge(instance) for instance in instances]
-        for report in reports:
-            self._remember_secrets(report.instance)
+        from mail_lint.parallel import worker_count
+
+        # Instances (for inspect) hold whole Compose models: they stay in this process.
+        jobs = (
+            1
+            if self.options.keep_instances
+            else worker_count(self.options.jobs, len(work.projects) + len(work.files))
+        )
+        if jobs > 1:
+            from mail_lint.parallel import lint_in_workers
+
+            for partial in lint_in_workers(self, work.projects, jobs):
+                self._absorb(partial)
+            files = [f for f in work.files if f.path.resolve() not in self.consumed]
+            for partial in lint_in_workers(self, files, jobs):
+                self._absorb(partial)
+        else:
+            self.lint(work.projects)
+            self.lint(work.files)
         findings = sorted(
             set(self._policy(sorted(set(self.findings), key=Finding.sort_key))),
             key=Finding.sort_key,
         )
         return RunResult(
-            tuple(findings), tuple(reports), self.incomplete, tuple(unrecognised), self.scrub
+            tuple(findings),
+            tuple(self.reports),
+            self.incomplete,
+            tuple(self.unrecognised),
+            self.scrub,
+            None if self.options.keep_instances else self.instance_count,
         )
+
+    def lint(self, targets: Iterable[ComposeTarget | FileTarget]) -> None:
+        """Lint projects and standalone files, adding to this run's findings."""
+        for target in targets:
+            if isinstance(target, ComposeTarget):
+                for instance in self._project_instances(target):
+                    self._finish_instance(instance)
+            elif target.path.resolve() not in self.consumed:
+                found = self._standalone_instance(target)
+                if found is not None:
+                    self._finish_instance(found)
+                elif target.explicit:
+                    self.unrecognised.append(target.path)
+
+    def _finish_instance(self, instance: AppInstance) -> None:
+        report = self._judge(instance)
+        self._remember_secrets(instance)
+        self.instance_count += 1
+        if self.options.keep_instances:
+            self.reports.append(report)
+
+    def part(self) -> _Run:
+        """A run with the same plugins and options and nothing found yet (in a worker)."""
+        fresh = _Run(self.host, self.options)
+        fresh.seen = {}
+        return fresh
+
+    def partial(self) -> Partial:
+        """What this (worker's) run found, to send to the parent."""
+        return Partial(
+            tuple(self.findings),
+            tuple(self.reports),
+            self.instance_count,
+            self.incomplete,
+            tuple(self.unrecognised),
+            frozenset(self.consumed),
+            tuple(self.seen or ()),
+        )
+
+    def _absorb(self, partial: Partial) -> None:
+        self.findings += partial.findings
+        self.reports += partial.reports
+        self.instance_count += partial.instance_count
+        self.incomplete = self.incomplete or partial.incomplete
+        self.unrecognised += partial.unrecognised
+        self.consumed |= partial.consumed
+        for key, value in partial.settings:
+            self._remember(key, value)
 
     def _policy(self, findings: list[Finding]) -> list[Finding]:
         """Inline suppressions first (so a comment on a finding the configuration also
@@ -468,11 +556,16 @@ class _Run:
     # -- secrets --------------------------------------------------------------------------
 
     def _maybe_secret(self, setting: Setting) -> None:
-        if is_secret_key(setting.key, self.secret_keys):
-            self.scrub.add(setting.value)
+        if self.seen is not None:
+            self.seen[(setting.key, setting.value)] = None
+        self._remember(setting.key, setting.value)
+
+    def _remember(self, key: str, value: str | None) -> None:
+        if is_secret_key(key, self.secret_keys):
+            self.scrub.add(value)
         else:
-            self.scrub.allow(setting.value)
-            self.scrub.add_url_passwords(setting.value)
+            self.scrub.allow(value)
+            self.scrub.add_url_passwords(value)
 
     def _remember_secrets(self, instance: AppInstance) -> None:
         for setting in instance.environment.values():

@@ -178,7 +178,7 @@ def write_json(result: RunResult, stream: IO[str], *, cwd: Path) -> None:
         "summary": {
             "findings": len(result.findings),
             "by_severity": {s.value: counts.get(s.value, 0) for s in Severity},
-            "instances": len(result.instances),
+            "instances": result.instances_linted,
             "incomplete": result.incomplete,
         },
     }

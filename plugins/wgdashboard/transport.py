@@ -37,7 +37,6 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
-from email.utils import formataddr
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -360,5 +359,7 @@ def _sender(cfg: EmailConfig) -> Field[str | None]:
         return Field(send_from.value or None, send_from.settings)
     if not username.value:
         return Field(None, username.settings)
+    from email.utils import formataddr  # only for images before v4.2.2 (email is heavy)
+
     text = formataddr((send_from.value or "", username.value))
     return Field(text, (*username.settings, *send_from.settings))
