@@ -32,6 +32,7 @@ value: <err>``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -43,16 +44,13 @@ from mail_lint.model import Location, Variable, origin_chain
 #: Resolves a variable name to its definition, ``None`` when unset.
 Lookup = Callable[[str], Variable | None]
 
-# Go's (?i)[_a-z] folds k to the Kelvin sign and s to the long s; nothing else (not the
-# dotted/dotless i that Python's re.IGNORECASE would add).
-_NAME = "[_a-zA-Z\u017f\u212a][_a-zA-Z0-9\u017f\u212a]*"
-_PATTERN = re.compile(
-    r"\$(?:(?P<escaped>\$)|(?P<named>"
-    + _NAME
-    + r")|\{(?:(?P<braced>"
-    + _NAME
-    + r"(?::?[-+?](.*))?)\}|(?P<invalid>)))"
-)
+# compose-go's pattern is
+#   \$(?:(?P<escaped>\$)|(?P<named>NAME)|\{(?:(?P<braced>NAME(?::?[-+?](.*))?)\}|(?P<invalid>)))
+# with NAME (?i)[_a-z][_a-z0-9]*. Go's (?i) folds k to the Kelvin sign and s to the long s;
+# nothing else (not the dotted/dotless i that Python's re.IGNORECASE would add).
+_FOLDED = ("\u017f", "\u212a")
+_NAME = "[_a-zA-Z][_a-zA-Z0-9]*"
+_FOLDED_NAME = "[_a-zA-Z\u017f\u212a][_a-zA-Z0-9\u017f\u212a]*"
 #: ``${A:-${B:-...}}`` nested deeper than this is refused: the nesting is interpolated
 #: recursively, and no real value nests more than a few levels.
 MAX_NESTING = 100
@@ -186,7 +184,7 @@ class _Template:
     once per line instead, so a scan is linear.
     """
 
-    __slots__ = ("_brace", "_line_end", "end", "start", "text")
+    __slots__ = ("_brace", "_line_end", "end", "head", "start", "text")
 
     def __init__(self, text: str, start: int, end: int) -> None:
         self.text = text
@@ -194,6 +192,8 @@ class _Template:
         self.end = end
         self._line_end = -1
         self._brace = -1
+        #: The head pattern for this text: ASCII names, unless a folded letter occurs.
+        self.head = _folded_head() if any(c in text for c in _FOLDED) else _HEAD
 
     def last_brace(self, at: int) -> int:
         """The last ``}`` at or after ``at`` on its line (inside the template), or -1."""
@@ -216,20 +216,24 @@ class _Match(NamedTuple):
     argument: tuple[int, int] = (0, 0)
 
 
-_HEAD = re.compile(
-    r"\$(?:(?P<escaped>\$)|(?P<named>"
-    + _NAME
-    + r")|\{(?:(?P<braced>"
-    + _NAME
-    + r")(?P<operator>:?[-+?])?)?)"
+_HEAD_SOURCE = (
+    r"\$(?:(?P<escaped>\$)|(?P<named>NAME)|\{(?:(?P<braced>NAME)(?P<operator>:?[-+?])?)?)"
 )
+_HEAD = re.compile(_HEAD_SOURCE.replace("NAME", _NAME))
+
+
+@functools.cache
+def _folded_head() -> re.Pattern[str]:
+    """The head pattern with Go's case folding, for the rare text that holds a Kelvin sign
+    or a long s (its character classes cost 4x more to compile than the ASCII ones)."""
+    return re.compile(_HEAD_SOURCE.replace("NAME", _FOLDED_NAME))
 
 
 def _next_match(template: _Template, at: int) -> _Match | None:
-    """compose-go's pattern (``_PATTERN``) at or after ``at``, as ``finditer`` finds it, with
+    """compose-go's pattern at or after ``at``, as ``finditer`` finds it, with
     ``DefaultReplacementAppliedFunc``'s cut at the first balanced closing brace."""
     text = template.text
-    head = _HEAD.search(text, at, template.end)
+    head = template.head.search(text, at, template.end)
     if head is None:
         return None
     start = head.start()
