@@ -26,6 +26,7 @@ _DIRECTIVE = re.compile(
     r"[ \t]*(?P<reason>.*?)\s*$"
 )
 _MARK = "mail-lint:"
+_MARK_BYTES = _MARK.encode()
 
 
 class Suppression(NamedTuple):
@@ -74,6 +75,31 @@ def scan(text: str, path: Path) -> list[Suppression]:
     return found
 
 
+def _text_with_marks(path: Path) -> str:
+    """The text of ``path`` if it may hold a ``mail-lint:`` comment, else ``""``.
+
+    Every linted file is read again here, for its comments; most have none, and a look at
+    the raw bytes spares decoding and scanning them. UTF-16 text is decoded first (its
+    bytes never contain the ASCII mark). An unreadable file has no comments (it is reported
+    as ML001/ML002 by the loader).
+    """
+    from mail_lint.errors import SourceError
+    from mail_lint.textio import MAX_BYTES, UnreadableError, decode
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError:
+        return ""
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if len(data) > MAX_BYTES or not (utf16 or _MARK_BYTES in data):
+        return ""
+    try:
+        return decode(data, path)
+    except (UnreadableError, SourceError):
+        return ""
+
+
 class Suppressor:
     """Reads each file's comments once and filters findings through them."""
 
@@ -83,14 +109,7 @@ class Suppressor:
     def comments(self, path: Path) -> list[Suppression]:
         key = Path(os.path.abspath(path))
         if key not in self._by_path:
-            from mail_lint.errors import SourceError
-            from mail_lint.textio import UnreadableError, read_source
-
-            try:
-                text = read_source(path)
-            except (UnreadableError, SourceError, OSError):  # reported as ML001/ML002
-                text = ""
-            self._by_path[key] = scan(text, path)
+            self._by_path[key] = scan(_text_with_marks(path), path)
         return self._by_path[key]
 
     def _covering(self, finding: Finding) -> bool:
