@@ -95,6 +95,18 @@ def test_dotenv_comment_suppresses_a_value_that_came_from_dotenv(
     assert ".env:4:" in outcome.out and "DOC005" in outcome.out
 
 
+def test_comment_in_a_utf16_dotenv_suppresses(run_cli: RunCli, make_project: MakeProject) -> None:
+    """A .env saved as UTF-16 (Windows editors do) is read by Compose; its comments count too,
+    though its bytes never hold the ASCII text ``mail-lint:``."""
+    dotenv = GOOD_DOTENV + "SMTP_PORT=465 # mail-lint: ignore[DOC005] stunnel on the host\n"
+    root = make_project(
+        {"docker-compose.yml": compose({"SMTP_PORT": "${SMTP_PORT}", "SMTP_SECURE": DROP})}
+    )
+    (root / ".env").write_bytes(dotenv.encode("utf-16"))
+    outcome = run_cli("check", cwd=root)
+    assert (outcome.rc, outcome.out) == (0, "")
+
+
 def test_file_level_comment(run_cli: RunCli, make_project: MakeProject) -> None:
     text = "# mail-lint: ignore-file[DOC005] staging stack, relay wraps TLS\n" + compose(
         IMPLICIT_TLS
