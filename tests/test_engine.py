@@ -179,7 +179,8 @@ def test_plain_lint_imports_no_heavy_module(make_project: MakeProject) -> None:
         "import sys, io\nfrom mail_lint.cli import main\n"
         f"main([{str(root)!r}], stdout=io.StringIO())\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('rich', 'jsonschema', 'ruamel', 'tomllib', 'configparser', 'email', 'difflib')))"
+        "('rich', 'jsonschema', 'ruamel', 'tomllib', 'configparser', 'email', 'difflib',"
+        " 'multiprocessing', 'json', 'dataclasses')))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
