@@ -661,3 +661,96 @@ def test_fresh_install_export_in_listmonk_terms(run_cli: RunCli, make_project: M
     assert sorted(f["code"] for f in lmk(found)) == ["LMK006", "LMK007", "LMK008"]
     generic = {f["code"] for f in found if f["code"].startswith("SMTP")}
     assert not generic & {"SMTP001", "SMTP002", "SMTP014", "SMTP015", "SMTP021"}, generic
+
+
+# ----------------------------------------------- LMK021: only where the provider ties From to login
+
+
+def _provider_export(host: str, username: str, from_email: str, port: int = 587) -> str:
+    """A bare ``GET /api/settings`` export as people keep it next to the compose file (the
+    benchmark corpus's false positive, ``listmonk-settings.json``)."""
+    return json.dumps(
+        {
+            "app.root_url": "https://lists.northwind-labs.io",
+            "app.from_email": from_email,
+            "app.send_optin_confirmation": True,
+            "smtp": [
+                {
+                    "enabled": True,
+                    "host": host,
+                    "port": port,
+                    "auth_protocol": "login",
+                    "username": username,
+                    "password": "3f1c2b9a8d7e6f5a4b3c2d1e0f9a8b7c-5d4c3b2a-1e2f3a4b",
+                    "max_conns": 10,
+                    "tls_type": "STARTTLS",
+                    "tls_skip_verify": False,
+                }
+            ],
+        },
+        indent=2,
+    )
+
+
+@pytest.mark.parametrize(
+    ("host", "username", "from_email"),
+    [
+        # Mailgun: a per-domain login may send as any address of its domain ...
+        (
+            "smtp.mailgun.org",
+            "postmaster@mg.northwind-labs.io",
+            "Northwind Labs <news@mg.northwind-labs.io>",
+        ),
+        # ... and of its parent domain (DMARC's relaxed alignment).
+        ("smtp.eu.mailgun.org", "mailer@mg.northwind-labs.io", "updates@northwind-labs.io"),
+        # Brevo: the login is the account's id at smtp-brevo.com, never the sender's domain.
+        ("smtp-relay.brevo.com", "8b59b1596@smtp-brevo.com", "News <news@northwind-labs.io>"),
+        ("smtp-relay.sendinblue.com", "8b59b1596@smtp-brevo.com", "news@northwind-labs.io"),
+    ],
+    ids=["mailgun same domain", "mailgun parent domain", "brevo", "brevo old host"],
+)
+def test_sender_allowed_by_the_provider_is_not_reported(
+    host: str, username: str, from_email: str, run_cli: RunCli, make_project: MakeProject
+) -> None:
+    root = make_project({EXPORT: _provider_export(host, username, from_email)})
+    found = findings(run_cli, root)
+    assert lmk(found) == [], lmk(found)
+    assert "SMTP022" not in {f["code"] for f in found}
+
+
+def test_mailgun_sender_on_another_domain_is_reported(
+    run_cli: RunCli, make_project: MakeProject
+) -> None:
+    text = _provider_export(
+        "smtp.mailgun.org", "postmaster@mg.northwind-labs.io", "News <news@northwind.example>"
+    )
+    root = make_project({EXPORT: text})
+    [finding] = lmk(findings(run_cli, root))
+    assert finding["code"] == "LMK021"
+    assert (finding["path"], finding["line"]) == (EXPORT, line_of(text, '"app.from_email"'))
+    for says in (
+        "logs in as username 'postmaster@mg.northwind-labs.io'",
+        "'news@northwind.example'",
+        "which is not on mg.northwind-labs.io",
+        "fails DMARC alignment",
+    ):
+        assert says in finding["message"], finding["message"]
+
+
+def test_mailbox_provider_names_itself_and_unknown_server_stays_reported(
+    run_cli: RunCli, make_project: MakeProject
+) -> None:
+    """Zoho only sends as the mailbox (reference B.11); an unknown relay keeps #1239's rule."""
+    zoho = _provider_export(
+        "smtppro.zoho.eu", "it@northwind-labs.io", "News <news@northwind-labs.io>"
+    )
+    own = _provider_export(
+        "mail.northwind-labs.io", "it@northwind-labs.io", "News <news@northwind-labs.io>"
+    )
+    root = make_project({f"zoho/{EXPORT}": zoho, f"own/{EXPORT}": own})
+    [by_zoho] = lmk(findings(run_cli, root / "zoho"))
+    assert by_zoho["code"] == "LMK021"
+    assert "Zoho Mail only sends as the account that logged in" in by_zoho["message"]
+    [by_own] = lmk(findings(run_cli, root / "own"))
+    assert by_own["code"] == "LMK021"
+    assert "many relays refuse or rewrite mail from another address (#1239)" in by_own["message"]

@@ -782,3 +782,105 @@ def test_transport_points_at_dotenv_lines(run_cli: RunCli, make_project: MakePro
     assert found["_from"]["port"][0]["path"] == ".env"
     assert found["_from"]["port"][0]["line"] == 6
     assert found["_from"]["host"][0]["key"] == "SMTP_HOST_ADDR"
+
+
+# -- PLA023: only where the provider ties the sender to the login ------------------------------
+
+#: The benchmark corpus's false positive: the v2.x layout (``env_file: plausible-conf.env``),
+#: still common on v3 installs, with Brevo's SMTP relay.
+BREVO_CONF = (
+    "BASE_URL=https://plausible.northwind-labs.io\n"
+    "SECRET_KEY_BASE=FG9QaSlZ3gpK81Pj8zIELuVmvRqzQt8IwI4DyEYkbtjUHDTEHgnmDTRU3dTAivPX\n"
+    "MAILER_EMAIL=plausible@northwind-labs.io\n"
+    "SMTP_HOST_ADDR=smtp-relay.brevo.com\n"
+    "SMTP_HOST_PORT=587\n"
+    "SMTP_USER_NAME=8b59b1596@smtp-brevo.com\n"
+    "SMTP_USER_PWD=xsmtpsib-9c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d"
+    "-Qk3mZp8rT2vX7wLn\n"
+)
+ENV_FILE_COMPOSE = (
+    "services:\n  plausible:\n    image: ghcr.io/plausible/community-edition:v3.2.0\n"
+    "    env_file: plausible-conf.env\n"
+)
+
+
+def test_brevo_login_is_not_the_senders_domain(run_cli: RunCli, make_project: MakeProject) -> None:
+    root = make_project({"compose.yml": ENV_FILE_COMPOSE, "plausible-conf.env": BREVO_CONF})
+    assert lint(run_cli, root) == []
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        # Mailgun: the default sender plausible@<BASE_URL host> aligns with mg.<domain>.
+        {"MAILER_EMAIL": DROP},
+        {"MAILER_EMAIL": "plausible@acme-corp.net"},
+        {"MAILER_EMAIL": "analytics@plausible.acme-corp.net"},
+        # Brevo (the old Sendinblue host too), SendGrid, SES: an account login.
+        {"SMTP_HOST_ADDR": "smtp-relay.brevo.com", "SMTP_USER_NAME": "8b59b1596@smtp-brevo.com"},
+        {
+            "SMTP_HOST_ADDR": "smtp-relay.sendinblue.com",
+            "SMTP_USER_NAME": "8b59b1596@smtp-brevo.com",
+        },
+        {"SMTP_HOST_ADDR": "smtp.sendgrid.net", "SMTP_USER_NAME": "apikey"},
+        {
+            "SMTP_HOST_ADDR": "email-smtp.eu-west-1.amazonaws.com",
+            "SMTP_USER_NAME": "AKIAZ3MSJV4WEXAMPLE7",
+        },
+    ],
+    ids=[
+        "mailgun default sender",
+        "mailgun parent domain",
+        "mailgun sibling subdomain",
+        "brevo",
+        "sendinblue",
+        "sendgrid",
+        "ses",
+    ],
+)
+def test_sender_the_provider_accepts_is_not_reported(
+    changes: dict[str, Any], run_cli: RunCli, make_project: MakeProject
+) -> None:
+    root = make_project(project(changes))
+    codes = {f["code"] for f in lint(run_cli, root)}
+    assert not codes & {"PLA023", "SMTP022"}, codes
+
+
+@pytest.mark.parametrize(
+    ("changes", "says", "fix"),
+    [
+        (
+            {"MAILER_EMAIL": "analytics@acme-analytics.org"},
+            "Mailgun SMTP credentials belong to that one sending domain",
+            "MAILER_EMAIL=analytics@mg.acme-corp.net",
+        ),
+        (
+            {
+                "SMTP_HOST_ADDR": "smtp.gmail.com",
+                "SMTP_USER_NAME": "acme.analytics@gmail.com",
+                "MAILER_EMAIL": "plausible@acme-corp.net",
+            },
+            "Gmail / Google Workspace only sends as the mailbox that logged in and its aliases",
+            "MAILER_EMAIL=acme.analytics@gmail.com",
+        ),
+        (
+            {
+                "SMTP_HOST_ADDR": "ssl0.ovh.net",
+                "SMTP_USER_NAME": "plausible@acme-corp.net",
+                "MAILER_EMAIL": "plausible@acme-analytics.org",
+            },
+            "most relays refuse or rewrite a sender the account does not own",
+            "MAILER_EMAIL=plausible@acme-corp.net",
+        ),
+    ],
+    ids=["mailgun other domain", "gmail", "unknown relay (#5346)"],
+)
+def test_sender_the_provider_refuses_and_its_fix(
+    changes: dict[str, Any], says: str, fix: str, run_cli: RunCli, make_project: MakeProject
+) -> None:
+    root = make_project(project(changes))
+    found = lint(run_cli, root)
+    [finding] = [f for f in found if f["code"] == "PLA023"]
+    assert says in finding["message"], finding["message"]
+    assert finding["fix"] == fix
+    assert "SMTP022" not in {f["code"] for f in found}

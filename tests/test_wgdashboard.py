@@ -602,3 +602,113 @@ def test_no_transport_before_the_email_feature(run_cli: RunCli, make_project: Ma
     root = make_project(project("v4.1.4"))
     [inst] = instances(run_cli, root)
     assert inst["transports"] == []
+
+
+# ------------------------------------------------- WGD020: what is (not) a Proton Mail Bridge
+
+#: A real deployment (the benchmark corpus's false positive): the INI bind-mounted as the
+#: WGDashboard README shows, a public relay of the organisation's own domain.
+_WGD_COMPOSE = """\
+services:
+  wgdashboard:
+    image: ghcr.io/wgdashboard/wgdashboard:v4.3.3
+    restart: unless-stopped
+    ports:
+      - 10086:10086/tcp
+      - 51820:51820/udp
+    volumes:
+      - ./wg-dashboard.ini:/data/wg-dashboard.ini
+    cap_add:
+      - NET_ADMIN
+"""
+
+
+def _wgd_ini(server: str, port: str, user: str) -> str:
+    return (
+        "[Email]\n"
+        f"server = {server}\n"
+        f"port = {port}\n"
+        "encryption = STARTTLS\n"
+        f"username = {user}\n"
+        f"email_password = {PASSWORD}\n"
+        "authentication_required = true\n"
+        f"send_from = {user}\n"
+        "email_template =\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "server",
+    ["smtp.stonebridge-farm.nl", "mail.bridgewater-dental.com", "smtp.cambridge-robotics.co.uk"],
+)
+def test_public_host_with_bridge_in_its_name_is_not_a_proton_bridge(
+    server: str, run_cli: RunCli, make_project: MakeProject
+) -> None:
+    domain = server.split(".", 1)[1]
+    root = make_project(
+        {
+            "docker-compose.yml": _WGD_COMPOSE,
+            "wg-dashboard.ini": _wgd_ini(server, "587", f"vpn@{domain}"),
+        }
+    )
+    assert findings(run_cli, root) == []
+
+
+_BRIDGE_SERVICE = """\
+  protonmail-bridge:
+    image: shenxn/protonmail-bridge:latest
+    restart: unless-stopped
+    volumes:
+      - protonmail:/root
+volumes:
+  protonmail:
+"""
+
+
+@pytest.mark.parametrize(
+    ("server", "port", "compose_text", "says"),
+    [
+        # shenxn/protonmail-bridge forwards the Bridge's SMTP to port 25 of its container.
+        (
+            "protonmail-bridge",
+            "25",
+            _WGD_COMPOSE + _BRIDGE_SERVICE,
+            "'protonmail-bridge' is a Proton Mail Bridge (self-signed certificate)",
+        ),
+        (
+            "proton-bridge.home.arpa",
+            "1025",
+            _WGD_COMPOSE,
+            "'proton-bridge.home.arpa' is a Proton Mail Bridge (self-signed certificate)",
+        ),
+        # The Bridge on the host itself, reached with host networking.
+        (
+            "127.0.0.1",
+            "1025",
+            _WGD_COMPOSE.replace(
+                "    ports:\n      - 10086:10086/tcp\n      - 51820:51820/udp\n",
+                "    network_mode: host\n",
+            ),
+            "the loopback address on port 1025, where Proton Mail Bridge listens by default",
+        ),
+    ],
+    ids=["bridge container", "bridge host name", "loopback on 1025"],
+)
+def test_proton_bridge_is_recognised(
+    server: str,
+    port: str,
+    compose_text: str,
+    says: str,
+    run_cli: RunCli,
+    make_project: MakeProject,
+) -> None:
+    root = make_project(
+        {
+            "docker-compose.yml": compose_text,
+            "wg-dashboard.ini": _wgd_ini(server, port, "vpn@proton.me"),
+        }
+    )
+    [finding] = [f for f in findings(run_cli, root) if f["code"] == "WGD020"]
+    assert says in finding["message"], finding["message"]
+    assert "CERTIFICATE_VERIFY_FAILED" in finding["message"]
+    assert (finding["path"], finding["line"]) == ("wg-dashboard.ini", 2)

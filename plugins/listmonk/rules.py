@@ -49,6 +49,7 @@ from mail_lint.plugins.listmonk.transport import (
     smtp_servers,
     version_text,
 )
+from mail_lint.providers import provider_for
 
 APP = "listmonk"
 
@@ -952,28 +953,51 @@ def masked_password(ctx: RuleContext) -> Iterator[Finding]:
 @rule("LMK021", "from-email-not-smtp-user", severity=Severity.WARNING, app=APP)
 def from_email_not_smtp_user(ctx: RuleContext) -> Iterator[Finding]:
     """## What it does
-    Reports an enabled server whose user name is an e-mail address other than the one in
-    `app.from_email`, unless (v6.2.0+) its `from_addresses` cover that address or domain.
+    Reports an enabled server whose user name is an e-mail address its provider does not
+    let send as `app.from_email`.
+
+    What counts depends on the provider of the server's `host`:
+
+    - mailbox providers (Gmail / Google Workspace, Microsoft 365, Outlook.com, Zoho,
+      Fastmail, iCloud) and servers mail-lint does not know: any other address;
+    - Mailgun, whose SMTP login belongs to one sending domain: only a From that does not
+      align with it (another organisational domain, as DMARC compares them);
+      `postmaster@mg.example.org` may send as `news@mg.example.org` or
+      `news@example.org`.
+
+    Providers whose login is an account name rather than a mailbox (Brevo's
+    `…@smtp-brevo.com`, SendGrid's `apikey`, Resend, SES access keys, Postmark tokens,
+    Mailjet keys) check a verified sender or domain instead, which the settings cannot
+    show: not reported. Nor (v6.2.0+) when `from_addresses` cover the address or domain.
 
     ## Why is this bad?
-    Many relays (Gmail, Microsoft 365, most mailbox providers) only send as the account
-    that logged in: they refuse the mail (`503 5.5.1`, #1239) or rewrite the From.
+    Mailbox providers only send as the account that logged in and its aliases: they
+    refuse the mail (`503 5.5.1`, #1239; Zoho `553 Relaying disallowed`) or rewrite the
+    From. Mailgun signs the mail for the login's domain, so a From on another domain fails
+    DMARC alignment and receivers that enforce it reject or junk the mail.
 
     ## Example
     ```json
     {"app.from_email": "News <news@example.org>",
-     "smtp": [{"enabled": true, "username": "me@gmail.com"}]}
+     "smtp": [{"enabled": true, "host": "smtp.gmail.com", "username": "me@gmail.com"}]}
     ```
 
     Use instead:
     ```json
     {"app.from_email": "News <me@gmail.com>",
-     "smtp": [{"enabled": true, "username": "me@gmail.com"}]}
+     "smtp": [{"enabled": true, "host": "smtp.gmail.com", "username": "me@gmail.com"}]}
     ```
 
     ## References
     - https://github.com/knadh/listmonk/issues/1239
     - listmonk `internal/messenger/email/email.go` (`getPool`)
+    - Zoho Mail SMTP help ("The email address should match the email address/ aliases of
+      the account", quoted in reference B.11); mailbox providers: reference B.9-B.13
+    - [Mailgun SMTP](https://documentation.mailgun.com/docs/mailgun/user-manual/sending-messages/send-smtp)
+      (credentials "are set and managed on a per-domain basis"); reference B.4
+    - [Brevo SMTP keys](https://help.brevo.com/hc/en-us/articles/7959631848850-Create-and-manage-your-SMTP-keys)
+      ("SMTP Login: a unique email address that acts as a username"); SendGrid, SES,
+      Postmark, Resend, Mailjet sender verification: reference B.1-B.8
     """
     instance = ctx.instance
     found = export_setting(instance, "app.from_email")
@@ -995,14 +1019,61 @@ def from_email_not_smtp_user(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if server.host.lower() in _PLACEHOLDER_HOSTS:
             continue  # LMK006
+        why = _sender_rule(server, user, sender)
+        if why is None:
+            continue
         yield ctx.finding(
             f"{_server_name(server)} logs in as {_field(instance, server, 'username')} but "
-            f"app.from_email is {sender!r} ({_place(instance, found)}): many relays refuse "
-            "or rewrite mail from another address (#1239). Send from the account's address, "
-            "or use an account allowed to send as it.",
+            f"app.from_email is {sender!r} ({_place(instance, found)}){why}",
             at=found,
             key=f"{server.label}.username",
         )
+
+
+#: Providers whose SMTP login is an address at the one domain it sends for (reference B.4):
+#: any From at that domain is fine, one on another domain is not.
+_DOMAIN_BOUND_LOGINS = frozenset({"mailgun"})
+
+
+def _sender_rule(server: SmtpServer, user: str, sender: str) -> str | None:
+    """Why ``server``'s provider does not send as ``sender`` when logged in as ``user``
+    (the end of LMK021's message); ``None`` when it does, or when the login says nothing."""
+    provider = provider_for(server.host)
+    if provider is None:
+        return (
+            ": many relays refuse or rewrite mail from another address (#1239). Send from "
+            "the account's address, or use an account allowed to send as it."
+        )
+    if provider.sender_owned:
+        return (
+            f": {provider.title} only sends as the account that logged in and its aliases, "
+            "and refuses or rewrites any other From (#1239). Send from the account's "
+            f"address, or add {sender!r} to the account as an alias."
+        )
+    if provider.name not in _DOMAIN_BOUND_LOGINS:
+        return None  # an account login: the provider checks a verified sender instead
+    domain = user.rsplit("@", 1)[1]
+    if _organisational_domain(sender.rsplit("@", 1)[1]) == _organisational_domain(domain):
+        return None  # DMARC's relaxed alignment: mg.example.org signs for news@example.org
+    return (
+        f", which is not on {domain}: {provider.title} SMTP credentials belong to that one "
+        "sending domain and sign the mail for it, so a From on another domain fails DMARC "
+        "alignment, and receivers that enforce its DMARC policy reject or junk the mail. "
+        f"Send from an address at {domain}, or use the SMTP credentials of the From's domain."
+    )
+
+
+#: Second-level labels under a country code that are public suffixes themselves
+#: (``co.uk``, ``com.au``): the organisational domain then has three labels.
+_SECOND_LEVEL = frozenset({"ac", "co", "com", "edu", "gov", "ne", "net", "or", "org"})
+
+
+def _organisational_domain(domain: str) -> str:
+    """``example.co.uk`` for ``mg.example.co.uk``: DMARC's organisational domain,
+    approximated without the Public Suffix List."""
+    labels = domain.lower().rstrip(".").split(".")
+    size = 3 if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
+    return ".".join(labels[-size:])
 
 
 @rule("LMK022", "tls-to-ip-address", severity=Severity.WARNING, app=APP, supersedes=("SMTP006",))

@@ -55,6 +55,7 @@ from mail_lint.plugins.plausible.transport import (
     read_bool,
     smtp_plan,
 )
+from mail_lint.providers import provider_for
 
 APP = "plausible"
 _SECRET_KEYS = (
@@ -1432,53 +1433,117 @@ def relay_certificate_unverifiable(ctx: RuleContext) -> Iterator[Finding]:
 def sender_not_owned_by_login(ctx: RuleContext) -> Iterator[Finding]:
     """## What it does
     Reports a sender (`MAILER_EMAIL`, or its default) on a different domain than an
-    address-shaped `SMTP_USER_NAME`.
+    address-shaped `SMTP_USER_NAME`, for providers that tie the sender to the login.
+
+    Those are the mailbox providers (Gmail / Google Workspace, Microsoft 365, Outlook.com, Zoho,
+    Fastmail, iCloud), Mailgun (whose SMTP login belongs to one sending domain) and relays
+    mail-lint does not know. A subdomain or parent domain of the login's domain is fine;
+    for Mailgun, any domain that aligns with it as DMARC compares them (the same
+    organisational domain: `mg.example.org` and `analytics.example.org`).
+
+    Providers whose login is an account name rather than a mailbox (Brevo's
+    `…@smtp-brevo.com`, SendGrid's `apikey`, Resend, SES access keys, Postmark tokens,
+    Mailjet keys) check a verified sender or domain instead, which the variables cannot
+    show: not reported.
 
     ## Why is this bad?
-    Most relays only let an account send from its own address or domain and refuse or
-    rewrite any other sender. In #5346 and #4840 the fix was `MAILER_EMAIL` equal to the
-    SMTP user.
+    Mailbox providers and most self-run relays only let an account send from its own
+    address or domain and refuse or rewrite any other sender. In #5346 and #4840 the fix
+    was `MAILER_EMAIL` equal to the SMTP user. Mailgun signs the mail for the login's
+    domain, so a sender on another domain fails DMARC alignment and receivers that
+    enforce it reject or junk the mail.
 
     ## Example
     ```dotenv
+    SMTP_HOST_ADDR=smtp.office365.com
     SMTP_USER_NAME=mailer@example.com
     MAILER_EMAIL=plausible@analytics.example.org
     ```
 
     Use instead:
     ```dotenv
+    SMTP_HOST_ADDR=smtp.office365.com
     SMTP_USER_NAME=mailer@example.com
     MAILER_EMAIL=mailer@example.com
     ```
 
     ## References
     - plausible/analytics#5346, #4840
+    - Zoho Mail SMTP help ("The email address should match the email address/ aliases of
+      the account", quoted in reference B.11); mailbox providers: reference B.9-B.13
+    - [Mailgun SMTP](https://documentation.mailgun.com/docs/mailgun/user-manual/sending-messages/send-smtp)
+      (credentials "are set and managed on a per-domain basis"); reference B.4
+    - [Brevo SMTP keys](https://help.brevo.com/hc/en-us/articles/7959631848850-Create-and-manage-your-SMTP-keys)
+      ("SMTP Login: a unique email address that acts as a username"); SendGrid, SES,
+      Postmark, Resend, Mailjet sender verification: reference B.1-B.8
     """
     cfg = config(ctx.instance)
     plan = _relay_plan(cfg)
     user = cfg.text("SMTP_USER_NAME")
     if plan is None or not plan.auth.value or not user or user.count("@") != 1:
         return
+    provider = provider_for(plan.host.value)
+    if provider is not None and not (
+        provider.sender_owned or provider.name in _DOMAIN_BOUND_LOGINS
+    ):
+        return  # an account login (Brevo, SES, Postmark...): the provider checks the sender
     email_s = cfg.get("MAILER_EMAIL")
     email = email_s.value if email_s is not None and email_s.value else default_sender(cfg)
     if email.count("@") != 1 or any(c in email for c in '<> \t"'):
         return  # PLA010
     login_domain = user.rsplit("@", 1)[1].lower()
-    domain = email.rsplit("@", 1)[1].lower()
-    if (
-        domain == login_domain
-        or domain.endswith("." + login_domain)
-        or login_domain.endswith("." + domain)
-    ):
+    local, domain = email.rsplit("@", 1)
+    domain = domain.lower()
+    if provider is not None and not provider.sender_owned:
+        # Mailgun: DMARC's relaxed alignment (mg.example.org signs for analytics.example.org).
+        related = _organisational_domain(domain) == _organisational_domain(login_domain)
+    else:
+        related = (
+            domain == login_domain
+            or domain.endswith("." + login_domain)
+            or login_domain.endswith("." + domain)
+        )
+    if related:
         return
     what = f"MAILER_EMAIL={email}" if email_s is not None else f"the default sender {email}"
+    if provider is None:
+        why = "most relays refuse or rewrite a sender the account does not own"
+        fix = f"MAILER_EMAIL={user}"
+    elif provider.sender_owned:
+        why = (
+            f"{provider.title} only sends as the mailbox that logged in and its aliases, and"
+            " refuses or rewrites any other sender"
+        )
+        fix = f"MAILER_EMAIL={user}"
+    else:
+        why = (
+            f"{provider.title} SMTP credentials belong to that one sending domain and sign the"
+            " mail for it, so the sender fails DMARC alignment and receivers that enforce it"
+            " reject or junk the mail"
+        )
+        fix = f"MAILER_EMAIL={local}@{login_domain}"
     yield ctx.finding(
-        f"{what} is not on the domain of SMTP_USER_NAME={user}: most relays refuse or rewrite"
-        " a sender the account does not own",
+        f"{what} is not on the domain of SMTP_USER_NAME={user}: {why}",
         at=email_s or _at(cfg, "MAILER_EMAIL") or cfg.get("SMTP_USER_NAME"),
         key="MAILER_EMAIL",
-        fix=f"MAILER_EMAIL={user}",
+        fix=fix,
     )
+
+
+#: Providers whose SMTP login is an address at the one domain it sends for (reference B.4).
+_DOMAIN_BOUND_LOGINS = frozenset({"mailgun"})
+
+#: Second-level labels under a country code that are public suffixes themselves
+#: (``co.uk``, ``com.au``): the organisational domain then has three labels.
+_SECOND_LEVEL = frozenset({"ac", "co", "com", "edu", "gov", "ne", "net", "or", "org"})
+
+
+def _organisational_domain(domain: str) -> str:
+    """``example.co.uk`` for ``mg.example.co.uk``: DMARC's organisational domain,
+    approximated without the Public Suffix List."""
+    labels = domain.lower().rstrip(".").split(".")
+    size = 3 if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
+    return ".".join(labels[-size:])
 
 
 RULES = (

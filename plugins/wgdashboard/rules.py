@@ -47,6 +47,12 @@ _KNOWN_ENCRYPTION = ("STARTTLS", "IMPLICITTLS", "NOTLS")
 _INLINE_COMMENT = re.compile(r"\s[;#]")
 _LONE_PERCENT = re.compile(r"%(?!%)")
 _CATCHERS = ("mailpit", "mailhog", "mailcatcher", "maildev", "smtp4dev")
+#: A host label naming Proton Mail Bridge (``protonmail-bridge``, ``proton-bridge``, a compose
+#: container ``mail-protonmail-bridge-1``): the whole words, not any name with "bridge" in it.
+_PROTON_BRIDGE = re.compile(r"(?:^|[-_])proton(?:[-_]?mail)?[-_]?bridge(?:$|[-_])")
+#: Proton Mail Bridge's default SMTP port (its IMAP port is 1143): proton-bridge
+#: ``internal/vault/types_settings.go``.
+_BRIDGE_SMTP_PORT = 1025
 _TEMPLATE_FILE = re.compile(r"^(?:/|\./|~/)\S*$|\.(?:html?|txt|j2|jinja2?|tpl|tmpl)$", re.I)
 _KEY_SUGGESTIONS = {
     "password": "email_password",
@@ -425,12 +431,19 @@ def certificate_now_verified(ctx: RuleContext) -> Iterator[Finding]:
     From v4.3.3, reports a TLS connection to a server named by an IP address, a
     single-label (container) name or a Proton Mail Bridge.
 
+    A Proton Mail Bridge is a host named like it (`protonmail-bridge`, `proton-bridge`,
+    `protonmail-bridge.lan`) or the loopback address on the Bridge's default SMTP port
+    1025; a public name that merely contains "bridge" (`smtp.stonebridge.nl`) is not one.
+
     ## Why is this bad?
     Up to v4.3.2 `starttls()` ran without a context, which does not verify certificates.
     From v4.3.3 both STARTTLS and IMPLICITTLS use `ssl.create_default_context()`: a
     certificate must be trusted and name the host. Certificates rarely name an IP address
     or a container name, and self-signed ones (Proton Mail Bridge, snakeoil relays) fail
-    with `CERTIFICATE_VERIFY_FAILED` after an upgrade that changed nothing else.
+    with `CERTIFICATE_VERIFY_FAILED` after an upgrade that changed nothing else. The
+    Bridge runs on the user's machine (`127.0.0.1`, SMTP on 1025 by default; Docker images
+    of it are usually named `protonmail-bridge`) and always presents a self-signed
+    certificate, as no authority signs one for `localhost`.
 
     ## Example
     ```ini
@@ -449,13 +462,17 @@ def certificate_now_verified(ctx: RuleContext) -> Iterator[Finding]:
     ## References
     - WGDashboard `src/modules/Email.py` at v4.3.3 (`context = ssl.create_default_context()`)
     - CPython `smtplib.SMTP.starttls` (no context: `ssl._create_stdlib_context`, unverified)
+    - [Proton: certificate warning with Bridge](https://proton.me/support/macos-certificate-warning)
+      ("Bridge operates locally (on localhost or 127.0.0.1)", "a self-signed certificate");
+      ProtonMail/proton-bridge `internal/vault/types_settings.go` (`SMTPPort: 1025`,
+      `IMAPPort: 1143`); reference B.14
     """
     cfg = email_config(ctx.instance)
     option = cfg["server"]
     host = (option.value or "").strip().strip("[]")
     if not host or tls_mode(cfg) is TlsMode.PLAINTEXT or not cfg.at_least(IMPLICIT_TLS):
         return
-    reason = _unverifiable(host)
+    reason = _unverifiable(host, parse_port(cfg["port"].value))
     if reason is None:
         return
     message = (
@@ -467,18 +484,35 @@ def certificate_now_verified(ctx: RuleContext) -> Iterator[Finding]:
     yield _find(ctx, option, message)
 
 
-def _unverifiable(host: str) -> str | None:
+def _unverifiable(host: str, port: int | None) -> str | None:
+    """Why a certificate cannot name ``host``, or ``None`` for an ordinary DNS name."""
+    name = host.lower().rstrip(".")
+    if any(_PROTON_BRIDGE.search(label) for label in name.split(".")):
+        return "a Proton Mail Bridge (self-signed certificate)"
+    if port == _BRIDGE_SMTP_PORT and _is_loopback(name):
+        return (
+            f"the loopback address on port {port}, where Proton Mail Bridge listens by default "
+            "(self-signed certificate)"
+        )
     try:
-        ipaddress.ip_address(host)
+        ipaddress.ip_address(name)
     except ValueError:
         pass
     else:
         return "an IP address"
-    if "bridge" in host.lower():
-        return "a Proton Mail Bridge (self-signed certificate)"
-    if "." not in host:
+    if "." not in name:
         return "a single-label (container) name"
     return None
+
+
+def _is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback address (``127.0.0.1``, ``::1``)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @rule("WGD021", "login-without-auth-offered", severity=Severity.WARNING, app=APP)
