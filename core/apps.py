@@ -8,6 +8,7 @@ reads at all.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from fnmatch import fnmatchcase
 from typing import NamedTuple
@@ -109,31 +110,12 @@ class ImageRef(NamedTuple):
     @classmethod
     def parse(cls, reference: str) -> ImageRef:
         """Split an image reference into repository, tag and digest."""
-        ref = reference.strip()
-        digest = None
-        match = _DIGEST.search(ref)
-        if match:
-            digest, ref = match.group(0)[1:], ref[: match.start()]
-        tag = None
-        last = ref.rsplit("/", 1)[-1]
-        if ":" in last:
-            ref, tag = ref.rsplit(":", 1)
-        return cls(ref.lower(), tag or None, digest)
+        return _parse_image(cls, reference)
 
     @property
     def names(self) -> tuple[str, ...]:
         """The repository and its Docker Hub spellings (``docker.io/``, ``library/``)."""
-        repo = self.repository
-        for prefix in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
-            if repo.startswith(prefix):
-                repo = repo[len(prefix) :]
-                break
-        if repo.startswith("library/"):
-            repo = repo[len("library/") :]
-        names = [repo]
-        if "." not in repo.split("/", 1)[0] or "/" not in repo:
-            names += [f"docker.io/{repo}"]
-        return tuple(dict.fromkeys([self.repository, *names]))
+        return _image_names(self.repository)
 
     @property
     def version(self) -> Version | None:
@@ -145,6 +127,37 @@ class ImageRef(NamedTuple):
         if match is None:
             return None
         return tuple(int(part) for part in match.group(1).split("."))
+
+
+# Rules and detection parse a service's image again and again (BookStack's plugin does for
+# every setting it reads): the few distinct references of a run are parsed once each.
+@functools.lru_cache(maxsize=1024)
+def _parse_image(cls: type[ImageRef], reference: str) -> ImageRef:
+    ref = reference.strip()
+    digest = None
+    match = _DIGEST.search(ref)
+    if match:
+        digest, ref = match.group(0)[1:], ref[: match.start()]
+    tag = None
+    last = ref.rsplit("/", 1)[-1]
+    if ":" in last:
+        ref, tag = ref.rsplit(":", 1)
+    return cls(ref.lower(), tag or None, digest)
+
+
+@functools.lru_cache(maxsize=1024)
+def _image_names(repository: str) -> tuple[str, ...]:
+    repo = repository
+    for prefix in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
+        if repo.startswith(prefix):
+            repo = repo[len(prefix) :]
+            break
+    if repo.startswith("library/"):
+        repo = repo[len("library/") :]
+    names = [repo]
+    if "." not in repo.split("/", 1)[0] or "/" not in repo:
+        names += [f"docker.io/{repo}"]
+    return tuple(dict.fromkeys([repository, *names]))
 
 
 def format_version(version: Version | None) -> str:

@@ -22,6 +22,9 @@ stands in for it.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -46,12 +49,14 @@ from mail_lint.yamlsource import (
     OVERRIDE,
     RESET,
     STR,
+    TIMESTAMP,
     YMap,
     YNode,
     YScalar,
     YSeq,
+    YStream,
     compose_string,
-    load_yaml_documents,
+    load_yaml_stream,
     ymap,
 )
 
@@ -65,6 +70,7 @@ OVERRIDE_FILE_NAMES = (
 )
 
 Lookup = Callable[[str], Variable | None]
+_new = tuple.__new__
 _Path = tuple[str, ...]
 
 # override/merge.go mergeSpecials (the ones that change a service's meaning).
@@ -178,7 +184,7 @@ class _Context(NamedTuple):
     variables: Mapping[str, Variable]
     included: list[Path]
     cache: dict[tuple[Path, Path, int], tuple[_FileModel, ...]]
-    raw: dict[Path, tuple[YNode | None, ...]]
+    raw: dict[Path, YStream]
 
 
 # --------------------------------------------------------------------------- public entry
@@ -211,7 +217,8 @@ def load_project(options: ComposeOptions) -> ComposeProject:
         layers = list(cwd_dotenv)
         dotenv_path = explicit_env_files[-1]
     else:
-        if (project_dir / ".env").is_file() and (options.files or project_dir != cwd):
+        # (With neither, this .env is the one looked at above.)
+        if (options.files or project_dir != cwd) and (project_dir / ".env").is_file():
             layers.extend(_project_dotenv((project_dir / ".env",), cli))
             dotenv_path = project_dir / ".env"
         if not options.files and cwd_dotenv:
@@ -308,15 +315,23 @@ def _read_text(path: Path, location: Location | None = None) -> str:
     return read_source(path)
 
 
-def _read_env_files(paths: Iterable[Path], base: Mapping[str, Variable]) -> tuple[DotenvEntry, ...]:
+def _read_env_files(
+    paths: Iterable[Path], base: Mapping[str, Variable], texts: dict[Path, str] | None = None
+) -> tuple[DotenvEntry, ...]:
     """``dotenv.GetEnvFromFile``: a name is looked up in ``base``, then in everything read so
-    far (earlier files and earlier lines alike, the latest value winning)."""
+    far (earlier files and earlier lines alike, the latest value winning). ``texts`` keeps
+    the files' texts for a second reading."""
     known: dict[str, Variable] = {}
     entries: list[DotenvEntry] = []
     for path in paths:
         if not path.is_file():
             raise SourceError(f"couldn't find env file: {path}", Location(path, 1, 1))
-        entries.extend(_parse_dotenv(_read_text(path), path, base.get, known))
+        text = texts.get(path) if texts is not None else None
+        if text is None:
+            text = _read_text(path)
+            if texts is not None:
+                texts[path] = text
+        entries.extend(_parse_dotenv(text, path, base.get, known))
     return tuple(entries)
 
 
@@ -330,9 +345,13 @@ def _project_dotenv(
     environment is the shell plus the first read's values, refuses what it cannot interpolate
     (``X=one``, ``Y=${X:?}`` then ``X=`` fails).
     """
-    entries = _read_env_files(paths, shell)
-    again = _variables(entries, shell)
-    _read_env_files(paths, again)
+    texts: dict[Path, str] = {}
+    entries = _read_env_files(paths, shell, texts)
+    # Only interpolation depends on the environment, and it needs a `$` (or a backslash
+    # escape that makes one, `"\0044"`): other text reads the same the second time.
+    if any("$" in text or "\\" in text for text in texts.values()):
+        again = _variables(entries, shell)
+        _read_env_files(paths, again, texts)
     return entries
 
 
@@ -364,18 +383,44 @@ def _compose_files(
         sep = separator.value if separator is not None and separator.value else ":"
         files = tuple(_absolute(cwd, Path(p)) for p in compose_file.value.split(sep) if p)
     else:
-        found = next((cwd / n for n in COMPOSE_FILE_NAMES if (cwd / n).is_file()), None)
+        found = _first_file(cwd, COMPOSE_FILE_NAMES)
         if found is None:
             raise SourceError(
                 "no configuration file provided: not found",
                 Location(cwd / COMPOSE_FILE_NAMES[0], 1),
             )
-        override = next((cwd / n for n in OVERRIDE_FILE_NAMES if (cwd / n).is_file()), None)
-        files = (found,) if override is None else (found, override)
+        override = _first_file(cwd, OVERRIDE_FILE_NAMES)
+        return (found,) if override is None else (found, override)  # files, as just seen
     for path in files:
         if not path.is_file():
             raise SourceError(f"open {path}: no such file or directory", Location(path, 1))
     return files
+
+
+def _first_file(folder: Path, names: tuple[str, ...]) -> Path | None:
+    """The first of ``names`` that is a file in ``folder`` (``Path.is_file`` of each, without
+    making a ``Path`` of each name tried)."""
+    base = str(folder)
+    for name in names:
+        if _is_file(os.path.join(base, name)):
+            return folder / name
+    return None
+
+
+#: ``pathlib``'s errors that mean "no such file" to ``is_file`` (others are raised).
+_NOT_FOUND_ERRNOS = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+
+
+def _is_file(path: str) -> bool:
+    """``Path(path).is_file()``."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError as exc:
+        if exc.errno not in _NOT_FOUND_ERRNOS:
+            raise
+        return False
+    except ValueError:  # a path the OS cannot encode (a NUL)
+        return False
 
 
 def _active_profiles(
@@ -416,13 +461,15 @@ def _file_models(path: Path, base_dir: Path, context: _Context) -> tuple[_FileMo
     if cached is not None:
         return cached
     models: list[_FileModel] = []
-    for doc in _raw_documents(path, context):
+    stream = _raw_stream(path, context)
+    for doc in stream.documents:
         if doc is None:
             continue
         if not isinstance(doc, YMap):
             raise SourceError("top-level object must be a mapping", doc.location)
         resets: list[_Path] = []
-        root = _strip_resets(doc, (), resets)
+        # Without a !reset/!override tag in the file there is nothing to record or drop.
+        root = _strip_resets(doc, (), resets) if stream.resets else doc
         assert isinstance(root, YMap)
         root = _interpolate_map(root, (), context.lookup, base_dir)
         models.append(_FileModel(root, tuple(resets)))
@@ -433,10 +480,15 @@ def _file_models(path: Path, base_dir: Path, context: _Context) -> tuple[_FileMo
 
 def _raw_documents(path: Path, context: _Context) -> tuple[YNode | None, ...]:
     """The parsed documents of ``path``, read and parsed once per load."""
-    docs = context.raw.get(path)
-    if docs is None:
-        docs = context.raw[path] = load_yaml_documents(_read_text(path), path)
-    return docs
+    return _raw_stream(path, context).documents
+
+
+def _raw_stream(path: Path, context: _Context) -> YStream:
+    """The parsed stream of ``path``, read and parsed once per load."""
+    stream = context.raw.get(path)
+    if stream is None:
+        stream = context.raw[path] = load_yaml_stream(_read_text(path), path)
+    return stream
 
 
 def _strip_resets(node: YNode, path: _Path, resets: list[_Path]) -> YNode | None:
@@ -465,13 +517,9 @@ def _what(path: _Path) -> str:
 
 def _interpolate_scalar(node: YScalar, path: _Path, lookup: Lookup) -> YScalar:
     """Interpolate one string value; numbers, booleans and nulls are left alone."""
-    if (
-        node.value is None
-        or node.tag in (BOOL, NULL)
-        or (node.tag.startswith("!!") and node.tag != STR)
-    ):
+    if node.value is None or "$" not in node.value:
         return node
-    if "$" not in node.value:
+    if node.tag in (BOOL, NULL) or (node.tag.startswith("!!") and node.tag != STR):
         return node
     result = interpolate(node.value, lookup, location=node.location, what=_what(path))
     return IScalar(
@@ -486,35 +534,67 @@ def _interpolate_scalar(node: YScalar, path: _Path, lookup: Lookup) -> YScalar:
     )
 
 
+def _unchanged(node: YNode) -> bool:
+    """Whether interpolation certainly leaves ``node`` as it is: a plain :class:`YScalar`
+    (not yet interpolated) that is null or has no ``$``. Checked before the node's path is
+    built, which only an interpolation error names."""
+    if node.__class__ is not YScalar:
+        return False
+    value = node.value  # type: ignore[union-attr]
+    return value is None or "$" not in value
+
+
 def _interpolate(node: YNode, path: _Path, lookup: Lookup, base_dir: Path) -> YNode:
+    """Interpolate the string values under ``node``; a collection in which nothing changed
+    is returned as it is rather than rebuilt."""
     if isinstance(node, YScalar):
         return _interpolate_scalar(node, path, lookup)
     if isinstance(node, YSeq):
-        return YSeq(
-            tuple(
-                _interpolate(v, (*path, str(i)), lookup, base_dir) for i, v in enumerate(node.items)
-            ),
-            node.location,
-            node.tag,
-        )
+        items = node.items
+        new: list[YNode] | None = None
+        for i, value in enumerate(items):
+            if _unchanged(value):
+                if new is not None:
+                    new.append(value)
+                continue
+            done = _interpolate(value, (*path, str(i)), lookup, base_dir)
+            if new is None:
+                if done is value:
+                    continue
+                new = list(items[:i])
+            new.append(done)
+        return node if new is None else YSeq(tuple(new), node.location, node.tag)
     return _interpolate_map(node, path, lookup, base_dir)
 
 
 def _interpolate_map(node: YMap, path: _Path, lookup: Lookup, base_dir: Path) -> YMap:
-    """Interpolate values (never keys); normalise a service's ``environment`` and ``env_file``."""
-    items: list[tuple[YScalar, YNode]] = []
+    """Interpolate values (never keys); normalise a service's ``environment`` and ``env_file``.
+
+    A mapping in which nothing changed is returned as it is rather than rebuilt."""
+    items = node.items
+    new: list[tuple[YScalar, YNode]] | None = None
     in_service = len(path) == 2 and path[0] == "services"
-    for key, value in node.items:
-        _check_key(key, path)
-        sub = (*path, key.text)
-        if in_service and key.text == "environment":
-            items.append((key, _environment(value, sub, lookup)))
-            continue
-        new = _interpolate(value, sub, lookup, base_dir)
-        if in_service and key.text == "env_file":
-            new = _env_file_node(new, sub, base_dir)
-        items.append((key, new))
-    return ymap(tuple(items), node.location, node.tag)
+    for i, pair in enumerate(items):
+        key, value = pair
+        if key.tag != STR or key.value is None:  # else a string: nothing to check
+            _check_key(key, path)
+        name = key.text
+        if in_service and name in ("environment", "env_file"):
+            sub = (*path, name)
+            if name == "environment":
+                done = _environment(value, sub, lookup)
+            else:
+                done = _env_file_node(_interpolate(value, sub, lookup, base_dir), sub, base_dir)
+        elif _unchanged(value):
+            done = value
+        else:
+            done = _interpolate(value, (*path, name), lookup, base_dir)
+        if new is None:
+            if done is value:
+                continue
+            new = list(items[:i])
+        new.append(pair if done is value else (key, done))
+    return node if new is None else ymap(tuple(new), node.location, node.tag)
 
 
 def _check_key(key: YScalar, path: _Path) -> None:
@@ -560,31 +640,41 @@ def _environment(node: YNode, path: _Path, lookup: Lookup) -> YNode:
 
 
 def _map_env_item(key: YScalar, value: YNode, path: _Path, lookup: Lookup) -> EnvItem:
-    sub = (*path, key.text)
-    if isinstance(value, YScalar):
-        value = _interpolate_scalar(value, sub, lookup)
-    text = compose_string(value, what=_what(sub))
-    meta = value if isinstance(value, IScalar) else None
+    name = key.text
+    if not isinstance(value, YScalar):
+        compose_string(value, what=_what((*path, name)))  # raises: not a scalar
     assert isinstance(value, YScalar)
+    if value.value is not None and "$" in value.value:
+        value = _interpolate_scalar(value, (*path, name), lookup)
+    elif value.tag == TIMESTAMP:  # (an interpolated string is no timestamp)
+        compose_string(value, what=_what((*path, name)))  # raises
+    text = value.value  # compose_string of any other scalar
+    meta = value if isinstance(value, IScalar) else None
     location = value.location if text is not None or value.raw else key.location
-    return EnvItem(
-        text,
-        value.tag,
-        value.style,
-        location,
-        value.raw if value.raw else None,
-        meta.origin if meta else (),
-        meta.missing if meta else (),
-        meta.from_origin if meta else False,
-        key=key.text,
-        key_location=key.location,
-        form="map",
+    return _new(
+        EnvItem,
+        (
+            text,
+            value.tag,
+            value.style,
+            location,
+            value.raw if value.raw else None,
+            meta.origin if meta else (),
+            meta.missing if meta else (),
+            meta.from_origin if meta else False,
+            name,
+            key.location,
+            "map",
+        ),
     )
 
 
 def _list_env_item(node: YNode, path: _Path, lookup: Lookup) -> EnvItem | None:
     """``- K=V``: quotes are kept, the key is interpolated too, a bare ``- K`` is unset."""
-    text = compose_string(node, what=_what(path))
+    if isinstance(node, YScalar) and node.tag != TIMESTAMP:
+        text = node.value  # compose_string of a scalar it accepts
+    else:
+        text = compose_string(node, what=_what(path))  # raises
     if text is None:
         return None
     assert isinstance(node, YScalar)
@@ -594,6 +684,8 @@ def _list_env_item(node: YNode, path: _Path, lookup: Lookup) -> EnvItem | None:
         key_text, eq, value = whole.value.partition("=")
         origin, missing, from_origin = tuple(whole.origin), tuple(whole.missing), False
         raw: str | None = value_text if eq else None
+    elif eq and "$" not in value_text:  # interpolate() leaves it as it is
+        value, origin, missing, from_origin, raw = value_text, (), (), False, value_text
     elif eq:
         result = interpolate(
             value_text, lookup, location=node.location, what=_what((*path, key_text))
@@ -624,18 +716,21 @@ def _list_env_item(node: YNode, path: _Path, lookup: Lookup) -> EnvItem | None:
             location.end_line,
             location.end_column,
         )
-    return EnvItem(
-        value if eq else None,
-        STR if eq else NULL,
-        node.style,
-        location,
-        raw,
-        origin,
-        missing,
-        from_origin,
-        key=key_text,
-        key_location=node.location,
-        form="list",
+    return _new(
+        EnvItem,
+        (
+            value if eq else None,
+            STR if eq else NULL,
+            node.style,
+            location,
+            raw,
+            origin,
+            missing,
+            from_origin,
+            key_text,
+            node.location,
+            "list",
+        ),
     )
 
 

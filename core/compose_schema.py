@@ -78,6 +78,8 @@ def go_type(node: YNode) -> str:
 
 def unknown_keys(node: YMap, allowed: frozenset[str], path: str, *, extensions: bool) -> None:
     """``additionalProperties: false``: every key not in ``allowed`` (nor ``x-*``) refused."""
+    if allowed.issuperset(node.positions):  # every key's text is one of ``positions``
+        return
     extra = [
         k for k in node.items if k[0].text not in allowed
         and not (extensions and k[0].text.startswith("x-"))
@@ -110,16 +112,8 @@ def validate_service(name: str, service: YNode) -> None:
     if not isinstance(service, YMap):
         raise SourceError(f"{path} must be a mapping", service.location)
     unknown_keys(service, SERVICE_KEYS, path, extensions=True)
-    checks = {
-        "environment": (YSeq, "mapping"),
-        "env_file": (YSeq, "string"),
-        "profiles": (YSeq, "array"),
-        "volumes": (YSeq, "array"),
-        "build": ((YMap, YScalar), "string"),
-        "image": (YScalar, "string"),
-    }
     for key, value in service.items:
-        check = checks.get(key.text)
+        check = _SERVICE_CHECKS.get(key.value)  # (a null key's text "" is not checked)
         if check is None:
             continue
         kinds, want = check
@@ -128,6 +122,17 @@ def validate_service(name: str, service: YNode) -> None:
             raise SourceError(f"{path}.{key.text} must be a {want}", value.location)
     _check_items(service.get("profiles"), f"{path}.profiles", allow_map=False)
     _check_items(service.get("volumes"), f"{path}.volumes", allow_map=True)
+
+
+#: The types mail-lint relies on for these service keys, and the word its message uses.
+_SERVICE_CHECKS: dict[str | None, tuple[type | tuple[type, ...], str]] = {
+    "environment": (YSeq, "mapping"),
+    "env_file": (YSeq, "string"),
+    "profiles": (YSeq, "array"),
+    "volumes": (YSeq, "array"),
+    "build": ((YMap, YScalar), "string"),
+    "image": (YScalar, "string"),
+}
 
 
 def _check_items(node: YNode | None, path: str, *, allow_map: bool) -> None:

@@ -161,6 +161,8 @@ class Config(NamedTuple):
         return finding.severity if best is None else best[1]
 
     def pin_for(self, path: Path) -> Pin | None:
+        if not self.pins:
+            return None
         relative = self._relative(path)
         for pin in self.pins:
             if fnmatch.fnmatchcase(relative, pin.path) or fnmatch.fnmatchcase(path.name, pin.path):
@@ -212,6 +214,9 @@ class Configs:
         self._ignore = tuple(ignore)
         self._extend_select = tuple(extend_select)
         self._by_folder: dict[Path, Config] = {}
+        #: The configuration of each path asked about, by absolute path (a run asks for the
+        #: same files again and again, and a folder's configuration never changes in one).
+        self._by_path: dict[str, Config] = {}
         self._files: dict[Path, Config | None] = {}
         self._overridden: dict[int, Config] = {}
 
@@ -224,9 +229,14 @@ class Configs:
         if self._isolated:
             found = self._by_folder.setdefault(Path("/"), Config())
         else:
-            start = Path(os.path.abspath(path))
-            folder = start if start.is_dir() else start.parent
-            found = self._for_folder(folder)
+            absolute = os.path.abspath(path)
+            cached = self._by_path.get(absolute)
+            if cached is None:
+                start = Path(absolute)
+                cached = self._by_path[absolute] = self._for_folder(
+                    start if start.is_dir() else start.parent
+                )
+            found = cached
         key = id(found)
         if key not in self._overridden:
             self._overridden[key] = found._replace(

@@ -82,6 +82,8 @@ def plan(
         target = ComposeTarget(base, tuple(compose_files))
         projects[(target.project_dir, target.files)] = target
 
+    # Whether a file name is a candidate, by name: the same few names recur in every folder.
+    candidate: dict[str, bool] = {}
     for path in paths:
         if not path.exists() and not path.is_symlink():
             raise UsageError(f"{path}: no such file or directory")
@@ -92,8 +94,12 @@ def plan(
                     target = ComposeTarget(folder)
                     projects.setdefault((folder, ()), target)
                 for name in names:
-                    if _is_candidate(name, apps) and _small(folder / name):
-                        files.setdefault(folder / name, FileTarget(folder / name))
+                    wanted = candidate.get(name)
+                    if wanted is None:
+                        wanted = candidate[name] = _is_candidate(name, apps)
+                    if wanted and _small(os.path.join(folder, name)):
+                        file = folder / name
+                        files.setdefault(file, FileTarget(file))
         elif is_compose_name(path.name):
             projects.setdefault((path.parent, ()), ComposeTarget(path.parent))
         elif path.suffix in (".yml", ".yaml") and not _is_candidate(path.name, apps):
@@ -107,9 +113,9 @@ def plan(
     return Plan(tuple(projects.values()), tuple(files.values()))
 
 
-def _small(path: Path) -> bool:
+def _small(path: str) -> bool:
     try:
-        return path.stat().st_size <= WALK_SIZE_LIMIT
+        return os.stat(path).st_size <= WALK_SIZE_LIMIT
     except OSError:
         return True  # let the loader report why it cannot be read
 

@@ -81,6 +81,7 @@ _SIMPLE_ESCAPES = {
     "$": "$$",
 }
 _OCTAL = re.compile("[0-7]{3}")
+_new = tuple.__new__
 _BOM = "\ufeff"
 
 
@@ -96,11 +97,22 @@ class _Positions:
 
     def at(self, offset: int, end: int | None = None) -> Location:
         """The location of ``offset``, spanning to the exclusive ``end`` when given."""
-        line, column = self._line_column(offset)
+        starts = self._starts
+        line = bisect.bisect_right(starts, offset) - 1
         if end is None:
-            return Location(self._path, line, column)
-        end_line, end_column = self._line_column(end)
-        return Location(self._path, line, column, end_line, end_column)
+            return Location(self._path, line + 1, offset - starts[line] + 1)
+        end_line = bisect.bisect_right(starts, end) - 1
+        # tuple.__new__: Location's generated __new__ is a Python call, made twice a line.
+        return _new(
+            Location,
+            (
+                self._path,
+                line + 1,
+                offset - starts[line] + 1,
+                end_line + 1,
+                end - starts[end_line] + 1,
+            ),
+        )
 
     def _line_column(self, offset: int) -> tuple[int, int]:
         index = bisect.bisect_right(self._starts, offset) - 1

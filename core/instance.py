@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from mail_lint.apps import AppSpec, SettingsFile, Version
 from mail_lint.model import Setting, Settings
 
 if TYPE_CHECKING:
     from mail_lint.compose import ComposeProject, Service
+
+_T = TypeVar("_T")
 
 
 class LoadedFile(NamedTuple):
@@ -53,3 +57,25 @@ class AppInstance(NamedTuple):
             if found is not None:
                 return found
         return None
+
+
+def per_instance(function: Callable[[AppInstance], _T]) -> Callable[[AppInstance], _T]:
+    """Remember what ``function`` (pure, its result immutable) returned for the instance it
+    was last called with.
+
+    The engine interprets an instance and runs all its rules before the next one, and a
+    plugin's rules each ask for the same derived view (BookStack's SMTP settings, Listmonk's
+    servers): one entry, matched by identity, computes it once per instance. The entry holds
+    the instance itself, so its identity cannot be reused by another object meanwhile.
+    """
+    last: list[tuple[AppInstance, _T]] = []
+
+    @functools.wraps(function)
+    def remembered(instance: AppInstance) -> _T:
+        if last and last[0][0] is instance:
+            return last[0][1]
+        result = function(instance)
+        last[:] = [(instance, result)]
+        return result
+
+    return remembered

@@ -9,7 +9,7 @@ Line and column numbers are 1-based, as editors and every peer linter show them.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from pathlib import Path
 from typing import NamedTuple
 
@@ -118,6 +118,24 @@ class Settings(Mapping[str, Setting]):
 
     def __len__(self) -> int:
         return len(self._effective)
+
+    # The Mapping mixins go through __getitem__ per key, in Python; rules walk settings all
+    # the time, so these hand out the underlying mapping's own (read-only) views and get.
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._effective
+
+    def get(self, key: str, default: Setting | None = None) -> Setting | None:  # type: ignore[override]
+        return self._effective.get(key, default)
+
+    def keys(self) -> KeysView[str]:
+        return self._effective.keys()
+
+    def values(self) -> ValuesView[Setting]:
+        return self._effective.values()
+
+    def items(self) -> ItemsView[str, Setting]:
+        return self._effective.items()
 
     def value(self, key: str) -> str | None:
         """The effective value of ``key``, ``None`` when absent or unset."""

@@ -8,6 +8,7 @@ marked, consistent third-party sources) names it, so "not offered" findings stay
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 
@@ -256,6 +257,13 @@ def provider_for(host: str | None) -> Provider | None:
     """The provider whose SMTP host this is, ``None`` when unknown."""
     if not host:
         return None
+    return _provider_named(host)
+
+
+@functools.lru_cache(maxsize=1024)
+def _provider_named(host: str) -> Provider | None:
+    """:func:`provider_for` a non-empty host. Cached: every rule about the transport asks
+    for the same few hosts, and each answer tries every provider's host patterns."""
     name = host.strip().strip("[]").rstrip(".").lower()
     return next((p for p in PROVIDERS if p.matches(name)), None)
 

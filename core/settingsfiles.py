@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from itertools import accumulate
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mail_lint.errors import SourceError
 from mail_lint.model import Location, Setting, SourceKind
@@ -42,6 +43,8 @@ _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 _NON_SPACE = re.compile(r"\S")
 
 _KeyPath = tuple[str | int, ...]
+_new = tuple.__new__
+_PLUS_ONE = (1).__add__
 
 
 class _Span(NamedTuple):
@@ -54,22 +57,40 @@ class _Lines:
 
     def __init__(self, text: str, path: Path) -> None:
         self.path = path
-        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        # The offset after each "\n": the running sum of the lines' lengths plus one.
+        pieces = text.split("\n")
+        pieces.pop()
+        self.starts = list(accumulate(map(_PLUS_ONE, map(len, pieces)), initial=0))
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self.starts, offset) - 1
         return line + 1, offset - self.starts[line] + 1
 
     def location(self, start: int, end: int | None = None) -> Location:
-        line, column = self.position(start)
+        starts = self.starts
+        line = bisect_right(starts, start) - 1
         if end is None:
-            return Location(self.path, line, column)
-        end_line, end_column = self.position(end)
-        return Location(self.path, line, column, end_line, end_column)
+            return Location(self.path, line + 1, start - starts[line] + 1)
+        end_line = bisect_right(starts, end) - 1
+        return _new(
+            Location,
+            (
+                self.path,
+                line + 1,
+                start - starts[line] + 1,
+                end_line + 1,
+                end - starts[end_line] + 1,
+            ),
+        )
 
 
 def _setting(key: str, value: str | None, location: Location | None, raw: str | None) -> Setting:
-    return Setting(key, value, location, SourceKind.SETTINGS_FILE, raw=raw)
+    # Setting(key, value, location, SETTINGS_FILE, raw=raw), without the Python-level __new__.
+    return _new(Setting, (key, value, location, _SETTINGS_FILE, (), raw, (), False, None))
+
+
+_SETTINGS_FILE = SourceKind.SETTINGS_FILE
+assert Setting("k", None, None, _SETTINGS_FILE, raw="r") == _setting("k", None, None, "r")
 
 
 # --------------------------------------------------------------------------------------- INI
@@ -102,6 +123,9 @@ def load_ini(text: str, path: Path) -> tuple[Setting, ...]:
     import configparser
 
     text = _UNIVERSAL_NEWLINE.sub("\n", text)
+    simple = _simple_ini(text, configparser.RawConfigParser)
+    if simple is not None:
+        return _simple_ini_settings(*simple, _Lines(text, path), text)
     parser = configparser.RawConfigParser(strict=False)
     try:
         parser.read_string(text, source=str(path))
@@ -122,6 +146,87 @@ def load_ini(text: str, path: Path) -> tuple[Setting, ...]:
             # An option the section does not set itself comes from [DEFAULT].
             found = positions.get((section, option)) or positions.get((default, option))
             value = parser.get(section, option)
+            settings.append(_ini_setting(f"{section}.{option}", value, found, lines, text))
+    return tuple(settings)
+
+
+#: ``configparser.DEFAULTSECT``, the ``default_section`` of ``RawConfigParser()``.
+_DEFAULT_SECTION = "DEFAULT"
+_IniSections = dict[str, dict[str, str]]
+_IniPositions = dict[tuple[str, str], "_IniOption"]
+
+
+def _simple_ini(
+    text: str, parser: type[configparser.RawConfigParser]
+) -> tuple[dict[str, str], _IniSections, _IniPositions] | None:
+    """Read an INI text in which every line is blank, a comment, or a section header or an
+    ``option = value`` line starting in the first column; ``None`` for any other text
+    (configparser then reads it). Returns the ``[DEFAULT]`` options, every other section's
+    own options, and where each option is written.
+
+    Exact for such a text: ``RawConfigParser._read`` then takes no line as a continuation
+    (none is indented), adds only empty lines to values (which its final ``rstrip`` drops),
+    and finds no error; a repeated section continues the first, a repeated option takes the
+    later value in the earlier place. Its own header and option patterns are used.
+    """
+    default = _DEFAULT_SECTION
+    defaults: dict[str, str] = {}
+    sections: _IniSections = {}
+    positions: _IniPositions = {}
+    current: dict[str, str] | None = None
+    section = ""
+    header = parser.SECTCRE.match
+    option = parser.OPTCRE.match
+    offset = 0
+    lines = text.split("\n")
+    if lines[-1] == "":  # io.StringIO yields no line after a final newline
+        lines.pop()
+    for line in lines:
+        at, offset = offset, offset + len(line) + 1
+        stripped = line.strip()
+        if not stripped or stripped[0] in "#;":
+            continue
+        if line[0].isspace():  # a continuation line, or an indented header or option
+            return None
+        found = header(stripped)
+        if found is not None:
+            section = found.group("header")
+            current = defaults if section == default else sections.setdefault(section, {})
+            continue
+        found = option(stripped)
+        if current is None or found is None or not found.group("option"):
+            return None  # configparser reports an error
+        name = found.group("option").rstrip()
+        key = name.lower()  # RawConfigParser.optionxform
+        value = found.group("value").strip()
+        current[key] = value
+        value_at = at + found.start("value")
+        positions[(section, key)] = _IniOption(
+            _Span(at, at + len(name)), _Span(value_at, value_at + len(value)) if value else None
+        )
+    return defaults, sections, positions
+
+
+def _simple_ini_settings(
+    defaults: dict[str, str],
+    sections: _IniSections,
+    positions: _IniPositions,
+    lines: _Lines,
+    text: str,
+) -> tuple[Setting, ...]:
+    """:func:`load_ini`'s settings from what :func:`_simple_ini` read: ``defaults()``, then
+    each section's ``options()`` (its own, then the defaults it does not set) and ``get()``."""
+    default = _DEFAULT_SECTION
+    settings = [
+        _ini_setting(f"{default}.{option}", value, positions.get((default, option)), lines, text)
+        for option, value in defaults.items()
+    ]
+    for section, own in sections.items():
+        options = dict(own)
+        for option, value in defaults.items():
+            options.setdefault(option, value)
+        for option, value in options.items():
+            found = positions.get((section, option)) or positions.get((default, option))
             settings.append(_ini_setting(f"{section}.{option}", value, found, lines, text))
     return tuple(settings)
 
@@ -189,28 +294,23 @@ def _ini_positions(
 # ------------------------------------------------------------------------------ TOML and JSON
 
 
-def _key_name(keypath: _KeyPath) -> str:
-    """``("smtp", 0, "host")`` → ``smtp[0].host``."""
-    name = ""
-    for part in keypath:
-        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else part)
-    return name
-
-
-def _flatten(value: object, keypath: _KeyPath) -> Iterator[tuple[_KeyPath, object]]:
-    """Every leaf (and every empty list or table) with its key path, in document order."""
+def _leaves(
+    value: object, keypath: _KeyPath, name: str, out: list[tuple[_KeyPath, str, object]]
+) -> None:
+    """Every leaf (and every empty list or table) with its key path and its setting name
+    (``("smtp", 0, "host")`` is ``smtp[0].host``), in document order."""
     if isinstance(value, dict):
         if not value and keypath:
-            yield keypath, value
+            out.append((keypath, name, value))
         for key, item in value.items():
-            yield from _flatten(item, (*keypath, key))
+            _leaves(item, (*keypath, key), f"{name}.{key}" if name else key, out)
     elif isinstance(value, list):
         if not value:
-            yield keypath, value
+            out.append((keypath, name, value))
         for index, item in enumerate(value):
-            yield from _flatten(item, (*keypath, index))
+            _leaves(item, (*keypath, index), f"{name}[{index}]", out)
     else:
-        yield keypath, value
+        out.append((keypath, name, value))
 
 
 def _settings(
@@ -221,9 +321,11 @@ def _settings(
     render: Callable[[object, str], str | None],
     prefix: _KeyPath = (),
 ) -> tuple[Setting, ...]:
+    leaves: list[tuple[_KeyPath, str, object]] = []
+    _leaves(data, (), "", leaves)
     settings: list[Setting] = []
-    for keypath, value in _flatten(data, ()):
-        full = (*prefix, *keypath)
+    for keypath, name, value in leaves:
+        full = (*prefix, *keypath) if prefix else keypath
         span = spans.get(full)
         while span is None and len(full) > len(prefix):
             full = full[:-1]
@@ -231,7 +333,7 @@ def _settings(
         raw = text[span.start : span.end] if span is not None else None
         location = lines.location(span.start, span.end) if span is not None else None
         shown = "[]" if value == [] else "{}" if value == {} else render(value, raw or "")
-        settings.append(_setting(_key_name(keypath), shown, location, raw))
+        settings.append(_setting(name, shown, location, raw))
     return tuple(settings)
 
 
@@ -468,17 +570,20 @@ def load_json(text: str, path: Path) -> tuple[Setting, ...]:
     """
     import json
     from json.decoder import scanstring  # type: ignore[attr-defined]  # untyped in typeshed
-    from json.scanner import NUMBER_RE
 
-    _check_depth(text, path, _JSON_DEPTH_TOKENS, "JSON")
+    # Nesting deeper than MAX_DEPTH is refused before anything else is said about the text:
+    # a text json refuses is checked for it first; one json reads, while its spans are found.
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
+        _check_depth(text, path, _JSON_DEPTH_TOKENS, "JSON")
         location = Location(path, exc.lineno, exc.colno)
         raise SourceError(f"invalid JSON: {exc.msg}", location) from None
-    except RecursionError:  # pragma: no cover - _check_depth comes first
+    except RecursionError:  # pragma: no cover - deeper than MAX_DEPTH, refused just below
+        _check_depth(text, path, _JSON_DEPTH_TOKENS, "JSON")
         raise SourceError("JSON nested too deeply", Location(path, 1, 1)) from None
     lines = _Lines(text, path)
+    spans = _json_spans(text, scanstring, lines)
     prefix: _KeyPath = ()
     if isinstance(data, dict) and list(data) == ["data"] and isinstance(data["data"], dict):
         data, prefix = data["data"], ("data",)
@@ -489,9 +594,7 @@ def load_json(text: str, path: Path) -> tuple[Setting, ...]:
             'a settings export is a JSON object of settings (or {"data": {...}})',
             lines.location(at),
         )
-    scanner = _JsonScanner(text, scanstring, NUMBER_RE)
-    scanner.value(scanner.space(0), ())
-    return _settings(data, scanner.spans, text, lines, _json_text, prefix)
+    return _settings(data, spans, text, lines, _json_text, prefix)
 
 
 def _json_text(value: object, raw: str) -> str | None:
@@ -504,62 +607,70 @@ def _json_text(value: object, raw: str) -> str | None:
     return raw
 
 
-class _JsonScanner:
-    """Spans of every value in a document ``json`` accepted."""
+#: One JSON token: a string, a punctuation mark, or a number or literal (``true``, ``NaN``,
+#: ``-Infinity``: in a document ``json`` accepted, one runs to the next delimiter or space).
+#: One JSON token, by group: a string, ``:``, ``,``, an opening or a closing bracket, or a
+#: number or literal (``true``, ``NaN``, ``-Infinity``: in a document ``json`` accepted,
+#: one runs to the next delimiter or space).
+_JSON_TOKEN = re.compile(
+    r'("[^"\\]*(?:\\.[^"\\]*)*")|(:)|(,)|([{\[])|([}\]])|([^\s{}\[\],:"]+)', re.DOTALL
+)
+_STRING, _COLON, _COMMA, _OPEN, _CLOSE = 1, 2, 3, 4, 5
 
-    def __init__(
-        self,
-        text: str,
-        scanstring: Callable[[str, int], tuple[str, int]],
-        number: re.Pattern[str],
-    ) -> None:
-        self.text = text
-        self.scanstring = scanstring
-        self.number = number
-        self.spans: dict[_KeyPath, _Span] = {}
 
-    def space(self, at: int) -> int:
-        match = _JSON_SPACE.match(self.text, at)
-        return match.end() if match else at
+def _json_spans(
+    text: str, scanstring: Callable[[str, int], tuple[str, int]], lines: _Lines
+) -> dict[_KeyPath, _Span]:
+    """The span of every value, by key path, of a document ``json`` accepted; refuses one
+    nested deeper than :data:`MAX_DEPTH` at the bracket :func:`_check_depth` names.
 
-    def value(self, at: int, keypath: _KeyPath) -> int:
-        text = self.text
-        char = text[at]
-        if char == "{":
-            stop = self._object(at, keypath)
-        elif char == "[":
-            stop = self._array(at, keypath)
-        elif char == '"':
-            stop = self.scanstring(text, at + 1)[1]
-        else:
-            match = self.number.match(text, at)
-            if match is not None and not text.startswith("-Infinity", at):
-                stop = match.end()
+    The tokens come from one regular expression rather than a scan per character. That is
+    exact because the document is valid JSON: between tokens there is only JSON whitespace,
+    a string ends at its first unescaped quote, and a number or literal is the whole run of
+    characters up to the next delimiter (else ``json`` would have refused the text).
+    A container's span is recorded when it closes, after its members', as a recursive
+    scanner records it; a repeated key's later value replaces the earlier span.
+    """
+    spans: dict[_KeyPath, _Span] = {}
+    #: The open containers: key path, start offset, whether an object, next array index.
+    stack: list[list[Any]] = []
+    path: _KeyPath = ()  # the key path of the next value
+    expect_key = False
+    for match in _JSON_TOKEN.finditer(text):
+        kind = match.lastindex
+        if kind == _STRING:
+            if expect_key:
+                token = match.group()
+                key = token[1:-1] if "\\" not in token else scanstring(token, 1)[0]
+                path = (*stack[-1][0], key)
+                expect_key = False
             else:
-                word = next(
-                    w
-                    for w in ("true", "false", "null", "NaN", "Infinity", "-Infinity")
-                    if text.startswith(w, at)
+                spans[path] = _new(_Span, match.span())
+        elif kind == _COLON:
+            continue
+        elif kind == _COMMA:
+            top = stack[-1]
+            if top[2]:
+                expect_key = True
+            else:
+                top[3] += 1
+                path = (*top[0], top[3])
+        elif kind == _OPEN:
+            is_object = match.group() == "{"
+            stack.append([path, match.start(), is_object, 0])
+            if len(stack) > MAX_DEPTH:
+                raise SourceError(
+                    f"JSON nested deeper than {MAX_DEPTH} levels: refused",
+                    lines.location(match.start()),
                 )
-                stop = at + len(word)
-        self.spans[keypath] = _Span(at, stop)
-        return stop
-
-    def _object(self, at: int, keypath: _KeyPath) -> int:
-        at = self.space(at + 1)
-        while self.text[at] != "}":
-            key, at = self.scanstring(self.text, at + 1)
-            at = self.space(self.space(at) + 1)
-            at = self.space(self.value(at, (*keypath, key)))
-            if self.text[at] == ",":
-                at = self.space(at + 1)
-        return at + 1
-
-    def _array(self, at: int, keypath: _KeyPath) -> int:
-        index, at = 0, self.space(at + 1)
-        while self.text[at] != "]":
-            at = self.space(self.value(at, (*keypath, index)))
-            index += 1
-            if self.text[at] == ",":
-                at = self.space(at + 1)
-        return at + 1
+            if is_object:
+                expect_key = True
+            else:
+                path = (*path, 0)
+        elif kind == _CLOSE:
+            container, start = stack.pop()[:2]
+            spans[container] = _Span(start, match.end())
+            expect_key = False
+        else:
+            spans[path] = _new(_Span, match.span())
+    return spans

@@ -13,6 +13,7 @@ client behaviour on mismatches) and ``compose-semantics-and-peer-linters.md`` B.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 import re
@@ -1327,13 +1328,19 @@ def quotes_kept_in_value(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _line(cache: dict[Path, list[str]], location: Location) -> str:
-    path = Path(location.path)
-    if path not in cache:
+    path = location.path
+    lines = cache.get(path)
+    if lines is None:
         try:
-            cache[path] = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            with open(path, "rb") as handle:
+                data = handle.read()
         except OSError:
-            cache[path] = []
-    lines = cache[path]
+            lines = []
+        else:
+            # As ``read_text(encoding="utf-8", errors="replace")``: its newline translation
+            # changes no line that ``splitlines`` finds.
+            lines = data.decode("utf-8", errors="replace").splitlines()
+        cache[path] = lines
     return lines[location.line - 1] if 0 < location.line <= len(lines) else ""
 
 
@@ -1594,12 +1601,27 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 def _suggestion(key: str, known: tuple[str, ...]) -> str | None:
+    """The one key of ``known`` that ``key`` looks like a typo of, if any."""
     if len(key) < 5:
         return None
+    return _suggestion_among(key, known)
+
+
+@functools.lru_cache(maxsize=8192)
+def _suggestion_among(key: str, known: tuple[str, ...]) -> str | None:
+    """:func:`_suggestion` for a key of at least five characters. Cached: the same unknown
+    keys recur in every project of an app, and comparing one with every key the app reads
+    cost more than the rest of the rule."""
     close = [k for k in known if _one_edit(key, k) or key.lower() == k.lower()]
     if not close and len(key) >= 8:
         close = [k for k in known if k.startswith(key) and len(k) - len(key) >= 2]
     return close[0] if len(close) == 1 else None
+
+
+@functools.lru_cache(maxsize=64)
+def _key_set(known: tuple[str, ...]) -> frozenset[str]:
+    """An app's keys as a set, built once per app rather than searched per setting."""
+    return frozenset(known)
 
 
 @rule("SMTP023", "key-typo", severity=Severity.WARNING)
@@ -1628,16 +1650,17 @@ def key_typo(ctx: RuleContext) -> Iterator[Finding]:
     - docmost/docmost#205 (`SMTP_FROM_EMAIL`); reference, apps sections
     """
     instance = ctx.instance
-    known = instance.app.keys
+    known = tuple(instance.app.keys)
     if not known:
         return
+    read = _key_set(known)
     settings = [*instance.environment.values()]
     for loaded in instance.files:
         settings += loaded.settings.values()
     seen: set[str] = set()
     for setting in settings:
         key = setting.key
-        if key in known or key in seen:
+        if key in read or key in seen:
             continue
         meant = _suggestion(key, known)
         if meant is None:

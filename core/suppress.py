@@ -84,11 +84,10 @@ def _text_with_marks(path: Path) -> str:
     as ML001/ML002 by the loader).
     """
     from mail_lint.errors import SourceError
-    from mail_lint.textio import MAX_BYTES, UnreadableError, decode
+    from mail_lint.textio import MAX_BYTES, UnreadableError, decode, read_bytes
 
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+        data = read_bytes(path)
     except OSError:
         return ""
     utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
@@ -104,13 +103,15 @@ class Suppressor:
     """Reads each file's comments once and filters findings through them."""
 
     def __init__(self) -> None:
-        self._by_path: dict[Path, list[Suppression]] = {}
+        #: By absolute path (a string: a ``Path`` per look-up cost more than the look-up).
+        self._by_path: dict[str, list[Suppression]] = {}
 
     def comments(self, path: Path) -> list[Suppression]:
-        key = Path(os.path.abspath(path))
-        if key not in self._by_path:
-            self._by_path[key] = scan(_text_with_marks(path), path)
-        return self._by_path[key]
+        key = os.path.abspath(path)
+        found = self._by_path.get(key)
+        if found is None:
+            found = self._by_path[key] = scan(_text_with_marks(path), path)
+        return found
 
     def _covering(self, finding: Finding) -> bool:
         places = [loc for loc in (finding.location, *finding.origin) if loc is not None]

@@ -18,7 +18,9 @@ that carry 1-based locations. Composing here, rather than with ``yaml.compose``,
 
 from __future__ import annotations
 
+import functools
 import math
+import operator
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +29,14 @@ from typing import Any, NamedTuple
 import yaml
 from mail_lint.errors import SourceError
 from mail_lint.model import Location
+
+_ScalarEvent = yaml.ScalarEvent
+_AliasEvent = yaml.AliasEvent
+_MappingStartEvent = yaml.MappingStartEvent
+_MappingEndEvent = yaml.MappingEndEvent
+_SequenceStartEvent = yaml.SequenceStartEvent
+_SequenceEndEvent = yaml.SequenceEndEvent
+_DocumentEndEvent = yaml.DocumentEndEvent
 
 try:
     _Loader: type[Any] = yaml.CSafeLoader
@@ -79,6 +89,10 @@ _TIMESTAMP = re.compile(
 )
 _GO_DIGITS = {2: "01", 8: "01234567", 10: "0123456789", 16: "0123456789abcdefABCDEF"}
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+#: First characters of a plain scalar that may resolve to something else than a string
+#: (``resolve_plain``: a number, a timestamp, ``.inf``; the words of ``_PLAIN_MAP`` are
+#: looked up before this is consulted).
+_NON_STR_START = frozenset("0123456789.+-")
 
 
 class YScalar(NamedTuple):
@@ -148,10 +162,19 @@ class YMap(NamedTuple):
 
 def ymap(items: tuple[tuple[YScalar, YNode], ...], location: Location, tag: str = MAP) -> YMap:
     """A :class:`YMap` of ``items`` (a repeated key keeps its first position)."""
-    positions: dict[str, int] = {}
-    for i, (key, _) in enumerate(items):
-        positions.setdefault(key.text, i)
-    return YMap(items, location, tag, positions)
+    names = list(map(_VALUE, map(_KEY, items)))
+    if None in names:
+        names = ["" if name is None else name for name in names]
+    positions = dict(zip(names, range(len(names)), strict=True))
+    if len(positions) < len(names):  # a repeated key: keep its first position
+        positions = {}
+        for i, name in enumerate(names):
+            positions.setdefault(name, i)
+    return _new(YMap, (items, location, tag, positions))
+
+
+_KEY = operator.itemgetter(0)
+_VALUE = operator.itemgetter(0)
 
 
 class YSeq(NamedTuple):
@@ -164,6 +187,12 @@ class YSeq(NamedTuple):
 
 YNode = YScalar | YMap | YSeq
 
+#: ``YScalar``'s fields after ``raw`` at their defaults, for building one with
+#: ``tuple.__new__`` (the generated ``__new__`` is a Python call, on the loader's hot path).
+_NO_META = tuple(YScalar._field_defaults[name] for name in YScalar._fields[5:])
+assert _NO_META == ((), (), False, "", None, "map")  # as _Composer._document writes them
+_new = tuple.__new__
+
 
 def load_yaml(text: str, path: Path) -> YNode | None:
     """The first document of ``text`` (``None`` for an empty stream)."""
@@ -174,6 +203,22 @@ def load_yaml(text: str, path: Path) -> YNode | None:
 def load_yaml_documents(text: str, path: Path) -> tuple[YNode | None, ...]:
     """Every document of ``text``; raises :class:`SourceError` where Compose refuses it."""
     return _Composer(text, path).compose()
+
+
+class YStream(NamedTuple):
+    """The documents of a YAML stream, and whether any node carries a Compose merge tag."""
+
+    documents: tuple[YNode | None, ...]
+    #: Whether some node (of any document) is tagged ``!reset`` or ``!override``.
+    resets: bool
+
+
+def load_yaml_stream(text: str, path: Path) -> YStream:
+    """:func:`load_yaml_documents`, telling whether a ``!reset``/``!override`` tag was seen
+    (a file without one needs no walk to find and strip them)."""
+    composer = _Composer(text, path)
+    documents = composer.compose()
+    return YStream(documents, composer.tagged)
 
 
 def go_format_float(value: float) -> str:
@@ -243,8 +288,12 @@ def _valid_timestamp(text: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=4096)
 def resolve_plain(text: str) -> tuple[str, str | None]:
-    """yaml.v3's resolution of a plain scalar: ``(tag, canonical string Compose ships)``."""
+    """yaml.v3's resolution of a plain scalar: ``(tag, canonical string Compose ships)``.
+
+    Cached: the texts that look like numbers (ports, versions, sizes) recur in every file.
+    """
     hit = _PLAIN_MAP.get(text)
     if hit is not None:
         return hit
@@ -332,6 +381,8 @@ class _Composer:
         self.open_anchors: set[str] = set()
         self.sizes: dict[int, int] = {}
         self.aliased = False
+        #: Whether a node is tagged ``!reset`` or ``!override`` (none: nothing to strip).
+        self.tagged = False
 
     def compose(self) -> tuple[YNode | None, ...]:
         loader = _Loader(self.text)
@@ -360,63 +411,121 @@ class _Composer:
         return tuple(docs)
 
     def _document(self, loader: Any) -> YNode | None:
-        stack: list[_Frame] = []
+        """Compose one document's events.
+
+        This loop is the loader's hot path: it dispatches on the event's class, keeps the
+        open collection in a local, and builds the common plain scalar inline (with
+        ``tuple.__new__``: a NamedTuple's generated ``__new__`` is a Python call).
+        """
+        get_event = loader.get_event
+        path = self.path
+        text = self.text
+        anchors = self.anchors
+        sizes = self.sizes
+        plain_map = _PLAIN_MAP
+        stack: list[_Frame] = []  # the open collections around ``frame``
+        frame: _Frame | None = None  # the innermost open collection
         root: YNode | None = None
         while True:
-            event = loader.get_event()
-            if isinstance(event, yaml.DocumentEndEvent):
-                return root
-            node: YNode | None = None
+            event = get_event()
+            kind = event.__class__
+            node: YNode
             size = 1
-            where: Location | None = None
-            if isinstance(event, yaml.ScalarEvent):
-                node = self._scalar(event)
-            elif isinstance(event, yaml.AliasEvent):
-                node = self._alias(event)
-                size = self.sizes.get(id(node), 1)
-                where = _location(self.path, event.start_mark, event.end_mark)
-            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-                if len(stack) >= MAX_DEPTH:
-                    raise SourceError(
-                        f"exceeded max depth of {MAX_DEPTH}",
-                        _location(self.path, event.start_mark, event.end_mark),
-                    )
-                is_map = isinstance(event, yaml.MappingStartEvent)
+            if kind is _ScalarEvent:
+                start, end = event.start_mark, event.end_mark
+                location = _new(
+                    Location,
+                    (path, start.line + 1, start.column + 1, end.line + 1, end.column + 1),
+                )
+                raw = text[start.index : end.index]
+                value = event.value
+                if event.tag is None and not event.style and event.implicit[0]:
+                    # A plain scalar: resolve_plain, with its most common answers first.
+                    # The fields after ``raw`` are written out at their defaults (_NO_META).
+                    hit = plain_map.get(value)
+                    if hit is None and value[0] not in _NON_STR_START:
+                        node = _new(
+                            YScalar, (value, STR, "", location, raw, (), (), False, "", None, "map")
+                        )
+                    else:
+                        tag, resolved = resolve_plain(value) if hit is None else hit
+                        node = _new(
+                            YScalar,
+                            (resolved, tag, "", location, raw, (), (), False, "", None, "map"),
+                        )
+                else:
+                    node = self._scalar(event, location, raw)
+                if event.anchor is not None:
+                    anchors[event.anchor] = node
+                if frame is not None:
+                    frame.children.append(node)
+                    frame.size += 1
+                    if frame.size > MAX_EXPANDED_NODES:
+                        raise self._too_big(node.location)
+                    continue
+            elif kind is _MappingStartEvent or kind is _SequenceStartEvent:
+                start, end = event.start_mark, event.end_mark
+                location = _new(
+                    Location,
+                    (path, start.line + 1, start.column + 1, end.line + 1, end.column + 1),
+                )
+                if len(stack) + (frame is not None) >= MAX_DEPTH:
+                    raise SourceError(f"exceeded max depth of {MAX_DEPTH}", location)
+                is_map = kind is _MappingStartEvent
                 tag = _short_tag(event.tag) or (MAP if is_map else SEQ)
+                if tag in (RESET, OVERRIDE):
+                    self.tagged = True
                 if event.anchor is not None:
                     self.open_anchors.add(event.anchor)
-                location = _location(self.path, event.start_mark, event.end_mark)
-                stack.append(_Frame("map" if is_map else "seq", tag, location, event.anchor))
+                if frame is not None:
+                    stack.append(frame)
+                frame = _Frame("map" if is_map else "seq", tag, location, event.anchor)
                 continue
-            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-                frame = stack.pop()
-                node = self._mapping(frame) if frame.kind == "map" else self._sequence(frame)
-                size = frame.size
-                self.sizes[id(node)] = size
-                if frame.anchor is not None:
-                    self.open_anchors.discard(frame.anchor)
-                    self.anchors[frame.anchor] = node
-            if node is None:  # pragma: no cover - no other event occurs inside a document
+            elif kind is _MappingEndEvent or kind is _SequenceEndEvent:
+                done = frame
+                assert done is not None
+                frame = stack.pop() if stack else None
+                node = self._mapping(done) if done.kind == "map" else self._sequence(done)
+                size = done.size
+                sizes[id(node)] = size
+                if done.anchor is not None:
+                    self.open_anchors.discard(done.anchor)
+                    anchors[done.anchor] = node
+                if frame is not None:
+                    frame.children.append(node)
+                    frame.size += size
+                    if frame.size > MAX_EXPANDED_NODES:
+                        raise self._too_big(node.location)
+                    continue
+            elif kind is _AliasEvent:
+                node = self._alias(event)
+                size = sizes.get(id(node), 1)
+                if frame is not None:
+                    frame.children.append(node)
+                    frame.size += size
+                    if frame.size > MAX_EXPANDED_NODES:
+                        raise self._too_big(_location(path, event.start_mark, event.end_mark))
+                    continue
+            elif kind is _DocumentEndEvent:
+                return root
+            else:  # pragma: no cover - no other event occurs inside a document
                 continue
-            if stack:
-                parent = stack[-1]
-                parent.children.append(node)
-                parent.size += size
-                if parent.size > MAX_EXPANDED_NODES:
-                    # Without an alias, the document is simply too big (no aliasing to blame).
-                    message = (
-                        "document contains excessive aliasing "
-                        f"(more than {MAX_EXPANDED_NODES} nodes once aliases are expanded)"
-                        if self.aliased
-                        else f"document has more than {MAX_EXPANDED_NODES} nodes: refused"
-                    )
-                    raise SourceError(message, where or node.location)
-            else:
-                root = node
+            root = node  # a node outside any collection
 
-    def _scalar(self, event: Any) -> YScalar:
-        location = _location(self.path, event.start_mark, event.end_mark)
-        raw = self.text[event.start_mark.index : event.end_mark.index]
+    def _too_big(self, location: Location) -> SourceError:
+        """The error for a document past :data:`MAX_EXPANDED_NODES` (at the node that
+        crossed the limit)."""
+        # Without an alias, the document is simply too big (no aliasing to blame).
+        message = (
+            "document contains excessive aliasing "
+            f"(more than {MAX_EXPANDED_NODES} nodes once aliases are expanded)"
+            if self.aliased
+            else f"document has more than {MAX_EXPANDED_NODES} nodes: refused"
+        )
+        return SourceError(message, location)
+
+    def _scalar(self, event: Any, location: Location, raw: str) -> YScalar:
+        """A scalar that is quoted, a block scalar or explicitly tagged."""
         style = event.style or ""
         tag = _short_tag(event.tag)
         value: str | None
@@ -427,12 +536,11 @@ class _Composer:
                 tag, value = STR, event.value
         else:
             tag, value = _resolve_explicit(tag, event.value, location)
-            if tag in (RESET, OVERRIDE) and style == "" and event.value == "":
-                value = None
-        scalar = YScalar(value, tag, style, location, raw)
-        if event.anchor is not None:
-            self.anchors[event.anchor] = scalar
-        return scalar
+            if tag in (RESET, OVERRIDE):
+                self.tagged = True
+                if style == "" and event.value == "":
+                    value = None
+        return YScalar(value, tag, style, location, raw)
 
     def _alias(self, event: Any) -> YNode:
         self.aliased = True
@@ -448,46 +556,57 @@ class _Composer:
         return YSeq(tuple(frame.children), frame.location, frame.tag)
 
     def _mapping(self, frame: _Frame) -> YMap:
-        """Check duplicate keys as compose-go does, then apply ``<<`` as yaml.v3 does."""
+        """Check duplicate keys as compose-go does, then apply ``<<`` as yaml.v3 does.
+
+        Builds the :class:`YMap` with its key positions directly: the keys are unique once
+        duplicates are refused, and a merged key is added only when absent.
+        """
         children = frame.children
-        seen: dict[str, int] = {}
+        seen: dict[str, YScalar] = {}
         local: list[tuple[YScalar, YNode]] = []
+        positions: dict[str, int] = {}
         merges: list[tuple[YScalar, YNode]] = []
-        for i in range(0, len(children), 2):
-            key, value = children[i], children[i + 1]
+        for key, value in zip(children[0::2], children[1::2], strict=True):
             if not isinstance(key, YScalar):
                 raise SourceError("a mapping key must be a scalar", key.location)
-            name = key.text
+            name = key.value
+            if name is None:
+                name = ""
             if name in seen:
                 raise SourceError(
-                    f'mapping key "{name}" already defined at line {seen[name]}', key.location
+                    f'mapping key "{name}" already defined at line {seen[name].location.line}',
+                    key.location,
                 )
-            seen[name] = key.location.line
+            seen[name] = key
             if key.tag == MERGE:
                 merges.append((key, value))
             else:
+                positions[name] = len(local)
                 local.append((key, value))
-        for key, value in merges:
-            local.extend(self._merged_items(key, value, local, frame))
-        return ymap(tuple(local), frame.location, frame.tag)
+        for _, value in merges:
+            self._merge_into(value, local, positions, frame)
+        return _new(YMap, (tuple(local), frame.location, frame.tag, positions))
 
-    def _merged_items(
-        self, key: YScalar, value: YNode, local: list[tuple[YScalar, YNode]], frame: _Frame
-    ) -> list[tuple[YScalar, YNode]]:
+    def _merge_into(
+        self,
+        value: YNode,
+        local: list[tuple[YScalar, YNode]],
+        positions: dict[str, int],
+        frame: _Frame,
+    ) -> None:
+        """Append the pairs of the mapping(s) a ``<<`` key names whose keys are absent."""
         sources: tuple[YNode, ...] = value.items if isinstance(value, YSeq) else (value,)
-        present = {k.text for k, _ in local}
-        merged: list[tuple[YScalar, YNode]] = []
         for source in sources:
             if not isinstance(source, YMap):
                 raise SourceError(
                     "map merge requires map or sequence of maps as the value", source.location
                 )
             for item_key, item_value in source.items:
-                if item_key.text not in present:
-                    present.add(item_key.text)
-                    merged.append((item_key, item_value))
+                name = item_key.text
+                if name not in positions:
+                    positions[name] = len(local)
+                    local.append((item_key, item_value))
                     frame.size += self.sizes.get(id(item_value), 1)
-        return merged
 
 
 def compose_string(node: YNode, *, what: str = "value") -> str | None:

@@ -300,7 +300,8 @@ def test_no_secret_when_a_rule_crashes(
             raise ValueError(f"bad value {SECRETS['doc-smtp-password']!r}")
 
         return tuple(
-            r._replace(check=crash) if r.code == "DOC005" else r for r in found  # type: ignore[attr-defined]
+            r._replace(check=crash) if r.code == "DOC005" else r
+            for r in found  # type: ignore[attr-defined]
         )
 
     monkeypatch.setattr(PluginHost, "rules", rules)

@@ -751,8 +751,9 @@ def unquoted_hash_in_dotenv(ctx: RuleContext) -> Iterator[Finding]:
     - vlucas/phpdotenv v5 `src/Parser/EntryParser.php` (unquoted state: `#` → comment)
     """
     instance = ctx.instance
+    lines: dict[Path, list[str] | None] = {}
     for setting in readable_files(instance):
-        cut = _cut_at_hash(setting)
+        cut = _cut_at_hash(setting, lines)
         if cut is None:
             continue
         kept, written = cut
@@ -768,16 +769,20 @@ def unquoted_hash_in_dotenv(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-def _cut_at_hash(setting: Setting) -> tuple[str, str] | None:
-    """(value read, text written) when an unquoted ``#`` cut the value short."""
+def _cut_at_hash(setting: Setting, cache: dict[Path, list[str] | None]) -> tuple[str, str] | None:
+    """(value read, text written) when an unquoted ``#`` cut the value short. ``cache``
+    keeps each file's lines (``None``: unreadable) for the other settings of the file."""
     where = setting.key_location
     if where is None or setting.value is None or setting.from_origin:
         return None
-    try:
-        lines = Path(where.path).read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    if not 0 < where.line <= len(lines):
+    path = Path(where.path)
+    if path not in cache:
+        try:
+            cache[path] = path.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError):
+            cache[path] = None
+    lines = cache[path]
+    if lines is None or not 0 < where.line <= len(lines):
         return None
     line = lines[where.line - 1]
     equals = line.find("=", where.column - 1 + len(setting.key))

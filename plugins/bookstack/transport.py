@@ -49,6 +49,7 @@ from mail_lint import (
     TransportKind,
     Version,
 )
+from mail_lint.instance import per_instance
 
 APP = "bookstack"
 
@@ -158,6 +159,7 @@ def is_forced_implicit_release(version: Version | None) -> bool:
     return version is not None and version[:2] == FORCED_IMPLICIT_TLS and version < (23, 6, 1)
 
 
+@per_instance
 def image_kind(instance: AppInstance) -> Image:
     """The image family of a service (``OTHER`` for a standalone file or another image)."""
     if instance.image is None or not instance.image.value:
@@ -172,16 +174,23 @@ def image_kind(instance: AppInstance) -> Image:
 
 def dotenv_ignored(instance: AppInstance) -> bool:
     """solidnerd since 23.8.1 moves any ``.env`` to ``.env.bak`` before BookStack starts."""
-    return image_kind(instance) is Image.SOLIDNERD and at_least(
-        instance.version, SOLIDNERD_ENV_ONLY_SINCE
-    )
+    return _ignores_dotenv(image_kind(instance), instance.version)
+
+
+def _ignores_dotenv(kind: Image, version: Version | None) -> bool:
+    return kind is Image.SOLIDNERD and at_least(version, SOLIDNERD_ENV_ONLY_SINCE)
 
 
 def image_defaults(instance: AppInstance) -> dict[str, str]:
     """Values the image puts in BookStack's ``.env`` when none is mounted."""
-    if any(True for _ in readable_files(instance)):
-        return {}
     kind = image_kind(instance)
+    return _image_defaults(instance, kind, _ignores_dotenv(kind, instance.version))
+
+
+def _image_defaults(instance: AppInstance, kind: Image, ignored: bool) -> dict[str, str]:
+    # A setting in a file BookStack reads means a .env is mounted (readable_files).
+    if not ignored and any(loaded.settings for loaded in instance.files):
+        return {}
     if kind is Image.LINUXSERVER:
         return LINUXSERVER_EXAMPLE
     if kind is Image.SOLIDNERD and not at_least(instance.version, SOLIDNERD_ENV_ONLY_SINCE):
@@ -203,12 +212,14 @@ def raw(instance: AppInstance, key: str) -> Raw:
     env = instance.environment.get(key)
     if env is not None and env.value is not None:
         return Raw(key, env.value, env, Source.ENVIRONMENT)
-    if not dotenv_ignored(instance):
+    kind = image_kind(instance)
+    ignored = _ignores_dotenv(kind, instance.version)
+    if not ignored:
         for loaded in instance.files:
             found = loaded.settings.get(key)
             if found is not None and found.value is not None:
                 return Raw(key, found.value, found, Source.DOTENV)
-    default = image_defaults(instance).get(key)
+    default = _image_defaults(instance, kind, ignored).get(key)
     if default is not None:
         return Raw(key, default, None, Source.IMAGE)
     return Raw(key, None, env, Source.ABSENT)
@@ -303,6 +314,7 @@ class SmtpSettings(NamedTuple):
     encryption: str | None
 
 
+@per_instance
 def smtp_settings(instance: AppInstance) -> SmtpSettings:
     """Host, port, TLS mode, verification and login, version by version."""
     version = instance.version

@@ -42,6 +42,7 @@ from mail_lint import (
     TransportKind,
     Version,
 )
+from mail_lint.instance import per_instance
 
 APP = "listmonk"
 
@@ -169,11 +170,13 @@ def export_setting(instance: AppInstance, key: str) -> Setting | None:
     return None
 
 
+@per_instance
 def smtp_servers(instance: AppInstance) -> tuple[SmtpServer, ...]:
     """Every ``smtp[]`` item of the instance's settings export(s), enabled or not."""
     return tuple(server for loaded in export_files(instance) for server in _servers(loaded))
 
 
+@per_instance
 def enabled_servers(instance: AppInstance) -> tuple[SmtpServer, ...]:
     """The items ``initSMTPMessengers`` uses."""
     return tuple(s for s in smtp_servers(instance) if s.enabled)

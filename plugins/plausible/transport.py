@@ -49,6 +49,7 @@ from mail_lint import (
     TransportKind,
     Version,
 )
+from mail_lint.instance import per_instance
 
 APP = "plausible"
 
@@ -183,6 +184,7 @@ class Config(NamedTuple):
         return f" (the image tag names no version: assuming current Plausible, {vtext(CURRENT)})"
 
 
+@per_instance
 def config(instance: AppInstance) -> Config:
     """The variables Plausible reads for ``instance``."""
     version = instance.version or CURRENT

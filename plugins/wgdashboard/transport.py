@@ -50,6 +50,7 @@ from mail_lint import (
     TransportKind,
     Version,
 )
+from mail_lint.instance import per_instance
 
 #: The release whose behaviour is assumed when the image tag names none.
 CURRENT: Version = (4, 3, 3)
@@ -186,6 +187,7 @@ def version_text(version: Version) -> str:
 # ------------------------------------------------------------------------------ settings
 
 
+@per_instance
 def email_config(instance: AppInstance) -> EmailConfig:
     """The effective ``[Email]`` options of ``instance`` at its version."""
     version = instance.version or CURRENT

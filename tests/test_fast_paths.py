@@ -1,0 +1,231 @@
+"""The fast paths that make linting many projects cheap give exactly what the general code
+gives: each is checked here against the general path (or a reference) on the cases where
+exactness is not obvious."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+from mail_lint import compose, settingsfiles
+from mail_lint.compose import ComposeOptions, load_project
+from mail_lint.errors import SourceError
+from mail_lint.instance import AppInstance, per_instance
+from mail_lint.model import Settings
+from mail_lint.secrets import MASK, Scrubber
+from mail_lint.settingsfiles import MAX_DEPTH, load_ini, load_json
+from mail_lint.yamlsource import YMap, load_yaml_documents, load_yaml_stream
+
+# -- the scrubber ----------------------------------------------------------------------------
+
+
+def _reference_scrub(secrets: set[str], public: set[str], text: str) -> str:
+    """The scrubber's definition: every secret, longest first, replaced in the text as it
+    stands after the longer ones were masked."""
+    for secret in sorted(secrets - public, key=lambda s: (-len(s), s)):
+        text = text.replace(secret, MASK)
+    return text
+
+
+def test_scrubber_masks_the_longer_of_overlapping_secrets_first() -> None:
+    scrub = Scrubber()
+    for secret in ("abc123", "c123xyz9", "123xyz"):
+        scrub.add(secret)
+    # "c123xyz9" goes first; "abc123" no longer occurs once it is masked.
+    assert scrub("ab" + "c123xyz9") == "ab" + MASK
+    assert scrub("abc123 and 123xyz") == f"{MASK} and {MASK}"
+
+
+def test_scrubber_masks_a_secret_that_only_appears_once_another_is_masked() -> None:
+    scrub = Scrubber()
+    scrub.add("k7Qz9wLp2x")  # becomes ****
+    scrub.add("a****b")  # then occurs
+    assert scrub("ak7Qz9wLp2xb") == MASK
+
+
+def test_scrubber_leaves_allowed_text_and_unknown_prefixes() -> None:
+    scrub = Scrubber()
+    scrub.add("listmonk-db-pass")
+    scrub.allow("listmonk-db-pass")
+    scrub.add("SG.aaaaaaaaaaaaaaaa")
+    assert scrub("listmonk-db-pass SG.aaaaaaaaaaaaaaab SG.") == (
+        "listmonk-db-pass SG.aaaaaaaaaaaaaaab SG."
+    )
+
+
+def test_scrubber_equals_its_definition_on_random_texts() -> None:
+    rnd = random.Random(5)
+    alphabet = "ab*1-"
+    for _ in range(300):
+        secrets = {
+            "".join(rnd.choice(alphabet) for _ in range(rnd.randint(3, 10))) for _ in range(8)
+        }
+        secrets |= {"SG." + "".join(rnd.choice(alphabet) for _ in range(9)) for _ in range(4)}
+        public = {s for s in secrets if rnd.random() < 0.2}
+        scrub = Scrubber()
+        for secret in secrets:
+            scrub.add(secret)
+        for value in public:
+            scrub.allow(value)
+        kept = {s for s in secrets if not (s.isalpha() and len(s) < 12)}  # _worth_masking
+        for _ in range(5):
+            pieces = [rnd.choice([*sorted(secrets), "x", "a", "*", "SG."]) for _ in range(6)]
+            text = "".join(pieces)
+            assert scrub(text) == _reference_scrub(kept, public, text), (secrets, text)
+
+
+# -- YAML and Compose ------------------------------------------------------------------------
+
+UNTAGGED = """\
+x-base: &base
+  image: alpine
+  labels: [a, b]
+services:
+  app:
+    <<: *base
+    environment:
+      A: "1"
+    command: [sh, -c, "echo $$A"]
+  db: {image: postgres, ports: ["5432:5432"]}
+"""
+
+
+def test_the_stream_tells_whether_a_reset_or_override_tag_occurs() -> None:
+    path = Path("compose.yml")
+    assert not load_yaml_stream(UNTAGGED, path).resets
+    assert load_yaml_stream("services:\n  app: !reset null\n", path).resets
+    assert load_yaml_stream("services:\n  app:\n    ports: !override [1]\n", path).resets
+    assert load_yaml_stream("a: !override {b: 1}\n---\nc: 1\n", path).resets
+    assert load_yaml_stream(UNTAGGED, path).documents == load_yaml_documents(UNTAGGED, path)
+
+
+def test_stripping_a_file_without_tags_changes_nothing() -> None:
+    """Why a file without ``!reset``/``!override`` is not walked to strip them."""
+    for text in (UNTAGGED, yaml.safe_dump({"services": {"a": {"image": "x", "n": [1, {}]}}})):
+        (doc,) = load_yaml_documents(text, Path("compose.yml"))
+        resets: list[tuple[str, ...]] = []
+        assert isinstance(doc, YMap)
+        assert compose._strip_resets(doc, (), resets) == doc
+        assert resets == []
+
+
+def test_interpolation_returns_an_unchanged_tree_as_it_is() -> None:
+    (doc,) = load_yaml_documents("x-a:\n  b: [1, two, {c: null}]\n", Path("compose.yml"))
+    assert isinstance(doc, YMap)
+    assert compose._interpolate_map(doc, (), lambda _: None, Path("/p")) is doc
+
+
+def test_the_second_reading_of_the_project_env_still_fails_through_an_escaped_dollar(
+    tmp_path: Path,
+) -> None:
+    """The .env is read a second time only when it holds a `$` or a backslash: an octal
+    escape makes a `$` that only the second reading's environment cannot resolve."""
+    (tmp_path / "docker-compose.yml").write_text("services:\n  a:\n    image: alpine\n")
+    (tmp_path / ".env").write_text('X=one\nY="\\0044{X:?gone}"\nX=\n')
+    with pytest.raises(SourceError, match="required variable X is missing a value: gone"):
+        load_project(ComposeOptions(project_dir=tmp_path))
+    (tmp_path / ".env").write_text("X=one\nY=two\n")
+    project = load_project(ComposeOptions(project_dir=tmp_path))
+    assert project.variables.value("Y") == "two"
+
+
+# -- settings files --------------------------------------------------------------------------
+
+INI_TEXTS = (
+    "[Email]\nserver = smtp.example.org\nport: 587\n",
+    "[DEFAULT]\nport = 25\n[Email]\nPort = 587\nusername =\n\n[Other]\n; c\n# c\nx = 1",
+    "[Email]\na = 1\n[Server]\nb = 2\n[Email]\na = 3\nc = 4\n",
+    "# lead\n\n[Email]\nsend_from = a@b.c ; not a comment\nv = x = y\n[a] tail\nk = v\n",
+    "[Email]\r\nserver = x\r\n\r\n",
+    "[Email]\nkey = value\n  continued\n",  # not simple: configparser reads it
+    "key = value\n",  # no section header: an error either way
+    "[Email]\n = value\n",  # no option name: an error either way
+)
+
+
+def _through_configparser(text: str) -> tuple[object, ...] | str:
+    original = settingsfiles._simple_ini
+    settingsfiles._simple_ini = lambda _text, _parser: None  # type: ignore[assignment]
+    try:
+        return load_ini(text, Path("wg-dashboard.ini"))
+    except SourceError as exc:
+        return f"{exc.message} at {exc.location}"
+    finally:
+        settingsfiles._simple_ini = original
+
+
+@pytest.mark.parametrize("text", INI_TEXTS)
+def test_simple_ini_files_read_as_configparser_reads_them(text: str) -> None:
+    try:
+        fast: tuple[object, ...] | str = load_ini(text, Path("wg-dashboard.ini"))
+    except SourceError as exc:
+        fast = f"{exc.message} at {exc.location}"
+    assert fast == _through_configparser(text)
+
+
+def test_json_spans_are_the_values_as_written() -> None:
+    rnd = random.Random(3)
+
+    def value(depth: int) -> object:
+        if depth > 3 or rnd.random() < 0.5:
+            return rnd.choice([1, -2.5e-3, True, None, 'a"b\\c', "é", "", 10**20])
+        if rnd.random() < 0.5:
+            return {rnd.choice(["k", "a.b", 'q"', ""]): value(depth + 1) for _ in range(3)}
+        return [value(depth + 1) for _ in range(rnd.randint(0, 3))]
+
+    for _ in range(200):
+        data = {f"key{i}": value(1) for i in range(4)}
+        text = json.dumps(data, indent=rnd.choice([None, 1, "\t"]), ensure_ascii=False)
+        for setting in load_json(text, Path("settings.json")):
+            assert setting.raw is not None
+            written = json.loads(setting.raw)
+            if written in ([], {}):
+                assert setting.value == json.dumps(written)
+            elif isinstance(written, str):
+                assert setting.value == written
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1),  # valid, and not an object
+        '{"a": ' + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "}",
+        '{"a": ' + "[" * (MAX_DEPTH + 5) + "]" * MAX_DEPTH + "}",  # also invalid
+        "[" * 5000 + "]" * 5000,  # deeper than json's own recursion limit
+    ],
+)
+def test_json_nested_too_deep_is_refused_at_the_first_bracket_too_deep(text: str) -> None:
+    path = Path("settings.json")
+    with pytest.raises(SourceError) as info:
+        load_json(text, path)
+    with pytest.raises(SourceError) as expected:
+        settingsfiles._check_depth(text, path, settingsfiles._JSON_DEPTH_TOKENS, "JSON")
+    assert (info.value.message, info.value.location) == (
+        expected.value.message,
+        expected.value.location,
+    )
+
+
+# -- plugins ---------------------------------------------------------------------------------
+
+
+def test_per_instance_remembers_the_last_instance_only() -> None:
+    calls: list[AppInstance] = []
+
+    @per_instance
+    def view(instance: AppInstance) -> tuple[str, ...]:
+        calls.append(instance)
+        return tuple(instance.environment)
+
+    from mail_lint.apps import AppSpec
+
+    app = AppSpec("x", "X", "X")
+    first = AppInstance(app, None, Settings(), (), Path("a"))
+    second = AppInstance(app, None, Settings(), (), Path("a"))  # equal, not the same
+    assert view(first) is view(first)
+    view(second)
+    view(first)
+    assert calls == [first, second, first]
