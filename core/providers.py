@@ -33,6 +33,9 @@ class Provider(NamedTuple):
     username_is_address: bool = False
     #: The From address must be the authenticated mailbox (or one of its aliases).
     sender_owned: bool = False
+    #: The login is an address at the one domain it sends for (Mailgun, reference B.4): any
+    #: From in that organisational domain is fine, one on another domain fails DMARC.
+    login_domain_bound: bool = False
     #: The provider refuses any connection without TLS.
     tls_required: bool = False
     #: Basic-auth (password) SMTP AUTH: ``None`` fine, else how it ends (``retired``/``retiring``).
@@ -93,6 +96,7 @@ PROVIDERS: tuple[Provider, ...] = (
         implicit_ports=_ports(465),
         starttls_ports=_ports(25, 587, 2525),
         username_is_address=True,
+        login_domain_bound=True,
         docs="https://documentation.mailgun.com/docs/mailgun/user-manual/sending-messages/send-smtp",
     ),
     Provider(
@@ -277,3 +281,16 @@ def catcher_name(host: str | None) -> str | None:
         return provider.title
     labels = host.strip().lower().replace("-", ".").replace("_", ".").split(".")
     return next((title for name, title in CATCHERS.items() if name in labels), None)
+
+
+#: Second-level labels under a country code that are public suffixes themselves
+#: (``co.uk``, ``com.au``): the organisational domain then has three labels.
+_SECOND_LEVEL = frozenset({"ac", "co", "com", "edu", "gov", "ne", "net", "or", "org"})
+
+
+def organisational_domain(domain: str) -> str:
+    """``example.co.uk`` for ``mg.example.co.uk``: DMARC's organisational domain,
+    approximated without the Public Suffix List."""
+    labels = domain.lower().rstrip(".").split(".")
+    size = 3 if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
+    return ".".join(labels[-size:])

@@ -49,7 +49,7 @@ from mail_lint.plugins.listmonk.transport import (
     smtp_servers,
     version_text,
 )
-from mail_lint.providers import provider_for
+from mail_lint.providers import organisational_domain, provider_for
 
 APP = "listmonk"
 
@@ -1030,11 +1030,6 @@ def from_email_not_smtp_user(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-#: Providers whose SMTP login is an address at the one domain it sends for (reference B.4):
-#: any From at that domain is fine, one on another domain is not.
-_DOMAIN_BOUND_LOGINS = frozenset({"mailgun"})
-
-
 def _sender_rule(server: SmtpServer, user: str, sender: str) -> str | None:
     """Why ``server``'s provider does not send as ``sender`` when logged in as ``user``
     (the end of LMK021's message); ``None`` when it does, or when the login says nothing."""
@@ -1050,10 +1045,10 @@ def _sender_rule(server: SmtpServer, user: str, sender: str) -> str | None:
             "and refuses or rewrites any other From (#1239). Send from the account's "
             f"address, or add {sender!r} to the account as an alias."
         )
-    if provider.name not in _DOMAIN_BOUND_LOGINS:
+    if not provider.login_domain_bound:
         return None  # an account login: the provider checks a verified sender instead
     domain = user.rsplit("@", 1)[1]
-    if _organisational_domain(sender.rsplit("@", 1)[1]) == _organisational_domain(domain):
+    if organisational_domain(sender.rsplit("@", 1)[1]) == organisational_domain(domain):
         return None  # DMARC's relaxed alignment: mg.example.org signs for news@example.org
     return (
         f", which is not on {domain}: {provider.title} SMTP credentials belong to that one "
@@ -1061,19 +1056,6 @@ def _sender_rule(server: SmtpServer, user: str, sender: str) -> str | None:
         "alignment, and receivers that enforce its DMARC policy reject or junk the mail. "
         f"Send from an address at {domain}, or use the SMTP credentials of the From's domain."
     )
-
-
-#: Second-level labels under a country code that are public suffixes themselves
-#: (``co.uk``, ``com.au``): the organisational domain then has three labels.
-_SECOND_LEVEL = frozenset({"ac", "co", "com", "edu", "gov", "ne", "net", "or", "org"})
-
-
-def _organisational_domain(domain: str) -> str:
-    """``example.co.uk`` for ``mg.example.co.uk``: DMARC's organisational domain,
-    approximated without the Public Suffix List."""
-    labels = domain.lower().rstrip(".").split(".")
-    size = 3 if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
-    return ".".join(labels[-size:])
 
 
 @rule("LMK022", "tls-to-ip-address", severity=Severity.WARNING, app=APP, supersedes=("SMTP006",))

@@ -55,7 +55,7 @@ from mail_lint.plugins.plausible.transport import (
     read_bool,
     smtp_plan,
 )
-from mail_lint.providers import provider_for
+from mail_lint.providers import organisational_domain, provider_for
 
 APP = "plausible"
 _SECRET_KEYS = (
@@ -1483,9 +1483,7 @@ def sender_not_owned_by_login(ctx: RuleContext) -> Iterator[Finding]:
     if plan is None or not plan.auth.value or not user or user.count("@") != 1:
         return
     provider = provider_for(plan.host.value)
-    if provider is not None and not (
-        provider.sender_owned or provider.name in _DOMAIN_BOUND_LOGINS
-    ):
+    if provider is not None and not (provider.sender_owned or provider.login_domain_bound):
         return  # an account login (Brevo, SES, Postmark...): the provider checks the sender
     email_s = cfg.get("MAILER_EMAIL")
     email = email_s.value if email_s is not None and email_s.value else default_sender(cfg)
@@ -1496,7 +1494,7 @@ def sender_not_owned_by_login(ctx: RuleContext) -> Iterator[Finding]:
     domain = domain.lower()
     if provider is not None and not provider.sender_owned:
         # Mailgun: DMARC's relaxed alignment (mg.example.org signs for analytics.example.org).
-        related = _organisational_domain(domain) == _organisational_domain(login_domain)
+        related = organisational_domain(domain) == organisational_domain(login_domain)
     else:
         related = (
             domain == login_domain
@@ -1528,22 +1526,6 @@ def sender_not_owned_by_login(ctx: RuleContext) -> Iterator[Finding]:
         key="MAILER_EMAIL",
         fix=fix,
     )
-
-
-#: Providers whose SMTP login is an address at the one domain it sends for (reference B.4).
-_DOMAIN_BOUND_LOGINS = frozenset({"mailgun"})
-
-#: Second-level labels under a country code that are public suffixes themselves
-#: (``co.uk``, ``com.au``): the organisational domain then has three labels.
-_SECOND_LEVEL = frozenset({"ac", "co", "com", "edu", "gov", "ne", "net", "or", "org"})
-
-
-def _organisational_domain(domain: str) -> str:
-    """``example.co.uk`` for ``mg.example.co.uk``: DMARC's organisational domain,
-    approximated without the Public Suffix List."""
-    labels = domain.lower().rstrip(".").split(".")
-    size = 3 if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
-    return ".".join(labels[-size:])
 
 
 RULES = (
