@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import mail_lint
 from conftest import MakeProject, RunCli
 from support import REPO
 
@@ -267,6 +268,27 @@ def test_console_script_and_module_agree(tmp_path: Path) -> None:
             [*command, "--version"], cwd=tmp_path, capture_output=True, text=True, check=False
         )
         assert (proc.returncode, proc.stdout.split()[0]) == (0, "mail-lint")
+
+
+def test_version_is_answered_without_the_cli_module() -> None:
+    # `mail-lint --version` is what installs are checked with: it imports nothing of the CLI
+    # (argparse, typing; pathlib too, but an editable install's import hook brings that);
+    # every other command line still goes through it.
+    probe = (
+        "import sys\nsys.argv = ['mail-lint', *sys.argv[1:]]\n"
+        "from mail_lint.console import main\nrc = main()\n"
+        "print(rc, sorted(m for m in ('mail_lint.cli', 'argparse', 'typing') "
+        "if m in sys.modules))"
+    )
+    fast = subprocess.run(
+        [sys.executable, "-c", probe, "--version"], capture_output=True, text=True
+    )
+    assert fast.stdout.splitlines() == ["mail-lint " + mail_lint.__version__, "0 []"]
+    slow = subprocess.run(
+        [sys.executable, "-c", probe, "rules"], capture_output=True, text=True, cwd=REPO
+    )
+    assert slow.stdout.splitlines()[0].split() == ["code", "name", "app", "severity"]
+    assert slow.stdout.splitlines()[-1] == "0 ['argparse', 'mail_lint.cli', 'typing']"
 
 
 def test_a_closed_pipe_ends_quietly() -> None:
