@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import subprocess
 import sys
@@ -81,12 +82,14 @@ def test_small_run_writes_tables_with_real_numbers(small_run: tuple[int, str, st
     assert "## Errors" not in results
     for section in ("### One project", "### 5 projects, one invocation"):
         for tool in ("mail-lint", "floor"):
-            wall, span, cpu, rss, tree, ratio = _row(results, section, tool)[1:]
+            wall, span, cpu, rss, tree, pss, ratio = _row(results, section, tool)[1:]
             assert re.fullmatch(NUMBER, wall) and float(wall.replace(",", "")) > 0, (tool, wall)
             assert re.fullmatch(rf"{NUMBER}\u2013{NUMBER}", span)
             assert re.fullmatch(NUMBER, cpu)
             # A Python process with PyYAML loaded is over 5 MB; the tree is at least its root.
             assert float(rss) > 5 and float(tree) >= float(rss)
+            # Its PSS: its private pages and a share of the interpreter's; never above its RSS.
+            assert re.fullmatch(NUMBER, pss) and 1 < float(pss) <= float(tree) + 0.5, (tool, pss)
             assert re.fullmatch(rf"{NUMBER}\u00d7", ratio)
         assert _row(results, section, "mail-lint")[-1] == "1.00\u00d7"
     # The floor composes the same files mail-lint reads, and the commands are listed.
@@ -112,6 +115,9 @@ def test_skipped_comparators_are_not_measured_never_pass(small_run: tuple[int, s
     compose_lint = _budget(results, "1,000 projects: mail-lint / compose-lint")
     assert compose_lint[-1] == "NOT MEASURED"
     assert "PASS" not in (one_project[-1], compose_lint[-1])
+    memory = _budget(results, "10,000 projects: mail-lint peak memory (PSS, process tree)")
+    assert memory[1:] == ["not measured (corpus-10000 not run: see --sizes)", "\u2264 150 MB",
+                          "NOT MEASURED"]  # fmt: skip
 
 
 def test_measured_budget_matches_its_number_and_the_exit_code(
@@ -157,8 +163,10 @@ def test_missing_tool_with_no_install_is_an_error(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------- statistics, budgets
 
 
-def _sample(wall: float, cpu: float = 0.1, rss: int = 10, tree: int = 10) -> object:
-    return run.RunSample(wall, cpu, rss, tree, 0, None)
+def _sample(
+    wall: float, cpu: float = 0.1, rss: int = 10, tree: int = 10, pss: object = None
+) -> object:
+    return run.RunSample(wall, cpu, rss, tree, 0, None, pss)
 
 
 def test_summary_is_median_range_and_peak_memory() -> None:
@@ -169,10 +177,21 @@ def test_summary_is_median_range_and_peak_memory() -> None:
     assert stats.cpu_median == 0.1
     assert (stats.rss_largest, stats.rss_tree) == (10, 10)
     assert run.summarize([_sample(0.4), _sample(0.1)]).wall_median == pytest.approx(0.25)
+    assert stats.pss_tree == run.Absence("not measured (no memory run)")
 
 
-def _stats(wall: float, tree: int = 0) -> object:
-    return run.ToolStats(5, wall, wall, wall, wall, tree, tree)
+def test_memory_run_adds_pss_and_its_rss_but_no_time() -> None:
+    timed = [_sample(0.1, rss=10, tree=12), _sample(0.3, rss=11, tree=13)]
+    stats = run.summarize(timed, _sample(9.0, cpu=9.0, rss=14, tree=20, pss=15))
+    assert (stats.runs, stats.wall_median, stats.wall_max, stats.cpu_median) == (2, 0.2, 0.3, 0.1)
+    assert (stats.rss_largest, stats.rss_tree, stats.pss_tree) == (14, 20, 15)
+    unavailable = run.Absence("not measured (no smaps_rollup)")
+    assert run.summarize(timed, unavailable).pss_tree == unavailable
+    assert run.summarize(timed, unavailable).rss_tree == 13
+
+
+def _stats(wall: float, tree: int = 0, largest: int = 0, pss: object = 0) -> object:
+    return run.ToolStats(5, wall, wall, wall, wall, largest or tree, tree, pss or tree)
 
 
 def test_ratio_budget_pass_at_the_limit_fail_above() -> None:
@@ -205,11 +224,43 @@ def test_budgets_from_scenario_results() -> None:
     assert rows["1,000 projects: mail-lint / floor"].status == "PASS"  # 2.5x <= 3x
     assert rows["10,000 projects / 1,000 projects: mail-lint"].status == "PASS"  # 10x
     assert rows["`mail-lint --version` wall median"].status == "FAIL"  # 61 ms
-    memory = rows["10,000 projects: mail-lint peak RSS, process tree"]
-    assert (memory.status, memory.measured) == ("FAIL", "151.0 MB")
+    memory = rows["10,000 projects: mail-lint peak memory (PSS, process tree)"]
+    assert (memory.status, memory.limit) == ("FAIL", "\u2264 150 MB")
+    assert memory.measured.startswith("151.0 MB PSS tree")
     assert rows["1,000 projects: mail-lint / compose-lint"].status == "NOT MEASURED"
     assert run.exit_code([], rows.values()) == 1
     assert run.exit_code(["boom"], []) == 2
+
+
+MEMORY_BUDGET = "10,000 projects: mail-lint peak memory (PSS, process tree)"
+
+
+def _memory_row(stats: object) -> object:
+    scenario = run.Scenario("corpus-10000", "", 10_000, (), {}, (), 1, {}, ())
+    result = run.ScenarioResult(scenario, {"mail-lint": stats}, {}, ())
+    return next(
+        r for r in run.evaluate_budgets({"corpus-10000": result}) if r.name == MEMORY_BUDGET
+    )
+
+
+def test_memory_budget_is_the_pss_tree_and_shows_the_rss_figures() -> None:
+    # Workers sharing the parent's pages: the RSS tree is over the limit, the PSS tree is not.
+    shared = _stats(10.0, tree=240 * 10**6, largest=90 * 10**6, pss=140 * 10**6)
+    row = _memory_row(shared)
+    assert row.status == "PASS"
+    assert row.measured == "140.0 MB PSS tree (RSS tree 240.0 MB, largest process 90.0 MB)"
+    over = _memory_row(_stats(10.0, tree=240 * 10**6, largest=90 * 10**6, pss=150_000_001))
+    assert over.status == "FAIL" and over.measured.startswith("150.0 MB PSS tree (RSS tree 240.0")
+    # No PSS: not measured (or an error), never PASS, and the RSS figures still shown.
+    missing = run.Absence("not measured (/proc/self/smaps_rollup unreadable: No such file)")
+    row = _memory_row(_stats(10.0, tree=100 * 10**6, largest=90 * 10**6, pss=missing))
+    assert row.status == "NOT MEASURED"
+    assert row.measured == (
+        "not measured (/proc/self/smaps_rollup unreadable: No such file); "
+        "RSS tree 100.0 MB, largest process 90.0 MB"
+    )
+    failed = run.Absence("error: its memory run failed (see Errors)", error=True)
+    assert _memory_row(_stats(10.0, tree=100 * 10**6, pss=failed)).status == "ERROR"
 
 
 # ------------------------------------------------------------------------- sanity of one run
@@ -259,6 +310,108 @@ def test_memory_is_the_tools_own_not_the_runners() -> None:
     assert sample.problem is None
     assert 1e6 < sample.rss_largest < 100e6 and sample.rss_tree < 100e6
     del ballast
+
+
+FORKED_TREE = textwrap.dedent("""
+    import os, time
+    shared = bytearray(40_000_000)  # resident before the fork: shared copy-on-write
+    shared[::4096] = b"s" * len(shared[::4096])
+    pid = os.fork()
+    if pid == 0:
+        own = bytearray(50_000_000)  # the child's private memory
+        own[::4096] = b"o" * len(own[::4096])
+        time.sleep(0.6)
+        os._exit(0)
+    os.waitpid(pid, 0)
+""")
+
+
+def test_pss_of_a_forked_tree_counts_shared_pages_once() -> None:
+    sample = run.run_once(_command("mail-lint", FORKED_TREE), 60, 0.002, pss=True)
+    assert sample.problem is None
+    pss, rss_tree = sample.pss_tree, sample.rss_tree
+    assert isinstance(pss, int), pss
+    # The child's own 50 MB and the 40 MB shared with its parent, once.
+    assert 90e6 <= pss < 140e6, pss
+    # The RSS tree counts the 40 MB in both processes (and the interpreter twice).
+    assert rss_tree > 130e6 and rss_tree - pss > 35e6, (rss_tree, pss)
+    assert 90e6 < sample.rss_largest < rss_tree  # the child alone
+
+
+def test_timed_runs_never_read_smaps_rollup(monkeypatch: pytest.MonkeyPatch) -> None:
+    reads: list[int] = []
+    monkeypatch.setattr(run, "read_pss", lambda pid: reads.append(pid) or 0)
+    sample = run.run_once(_command("mail-lint", "import time; time.sleep(0.1)"), 60, 0.002)
+    assert sample.problem is None and sample.pss_tree is None and reads == []
+    sample = run.run_once(_command("mail-lint", "import time; time.sleep(0.1)"), 60, 0.002, True)
+    assert reads and sample.pss_tree == run.Absence("not measured (no sample while it ran)")
+
+
+def test_smaps_rollup_of_an_exited_or_unreadable_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert run.read_pss(os.getpid()) > 1_000_000  # this interpreter
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    assert run.read_pss(gone.pid) == 0  # exited after it was listed: skipped, no crash
+    assert run.tree_pss([gone.pid]) == 0 and run.tree_pss([os.getpid(), gone.pid]) > 1e6
+
+    def denied(path: str, flags: int) -> int:
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(run.os, "open", denied)
+    assert run.read_pss(os.getpid()) is None
+    assert run.tree_pss([os.getpid()]) is None
+
+
+def test_an_unreadable_tree_member_makes_pss_not_measured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(run, "read_pss", lambda pid: None)
+    sample = run.run_once(_command("mail-lint", "import time; time.sleep(0.1)"), 60, 0.002, True)
+    assert sample.problem is None and sample.rss_tree > 1e6  # RSS still measured
+    assert isinstance(sample.pss_tree, run.Absence) and not sample.pss_tree.error
+    assert sample.pss_tree.reason.startswith("not measured (the smaps_rollup of a process")
+    assert run.fmt_pss(sample.pss_tree) == sample.pss_tree.reason  # a reason, not a number
+
+
+def _scenario(repeat: int) -> object:
+    commands = (_command("mail-lint", "pass"), _command("python", "pass"))
+    return run.Scenario("project", "One project", 1, commands, {}, (), repeat, {}, ())
+
+
+def test_pss_comes_from_one_extra_run_after_the_timed_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[tuple[str, bool]] = []
+    real = run.run_once
+
+    def spy(cmd: object, timeout: float, interval: float, pss: bool = False) -> object:
+        calls.append((cmd.tool, pss))  # type: ignore[attr-defined]
+        return real(cmd, timeout, interval, pss)
+
+    monkeypatch.setattr(run, "run_once", spy)
+    result = run.measure(_scenario(2), run.parse_options(["--repeat", "2"]), {})
+    # A warm-up and two timed rounds, none reading smaps_rollup; then one memory run each.
+    assert [pss for _, pss in calls] == [False] * 6 + [True] * 2
+    assert sorted(tool for tool, pss in calls if pss) == ["mail-lint", "python"]
+    assert result.errors == ()
+    for tool in ("mail-lint", "python"):
+        stats = result.stats[tool]
+        assert stats.runs == 2 and isinstance(stats.pss_tree, int)
+        assert 1e6 < stats.pss_tree <= stats.rss_tree + 500_000
+
+
+def test_without_smaps_rollup_pss_is_not_measured(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    reason = run.pss_unavailable(str(tmp_path / "smaps_rollup"))
+    assert reason is not None and "No such file" in reason
+    (tmp_path / "smaps_rollup").write_text("Rss: 10 kB\n")
+    assert "no Pss: line" in (run.pss_unavailable(str(tmp_path / "smaps_rollup")) or "")
+    assert run.pss_unavailable() is None  # this machine has it
+    monkeypatch.setattr(run, "pss_unavailable", lambda: reason)
+    result = run.measure(_scenario(1), run.parse_options(["--repeat", "1"]), {})
+    stats = result.stats["mail-lint"]
+    assert stats.pss_tree == run.Absence(f"not measured ({reason})") and stats.rss_tree > 1e6
+    cells = next(row for row in run.scenario_rows(result) if row[0] == "mail-lint")
+    assert cells[run.HEADER.index("peak PSS tree (MB)")] == f"not measured ({reason})"
 
 
 def test_timeout_kills_the_run() -> None:
