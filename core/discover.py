@@ -20,8 +20,9 @@ OVERRIDE_NAMES = (
     "docker-compose.override.yaml",
 )
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
-#: Candidate files larger than this are not considered by a directory walk (a data dump is
-#: not a settings file); a file named on the command line is always read.
+#: Candidate files larger than this are skipped when found by a directory walk (a data dump
+#: is not a settings file); a file named on the command line is always read. The engine
+#: checks the size when it comes to the file: most candidates are a project's own files.
 WALK_SIZE_LIMIT = 1 << 20
 
 
@@ -97,7 +98,7 @@ def plan(
                     wanted = candidate.get(name)
                     if wanted is None:
                         wanted = candidate[name] = _is_candidate(name, apps)
-                    if wanted and _small(os.path.join(folder, name)):
+                    if wanted:
                         file = folder / name
                         files.setdefault(file, FileTarget(file))
         elif is_compose_name(path.name):
@@ -111,13 +112,6 @@ def plan(
         target = ComposeTarget(folder, tuple(yaml_files))
         projects.setdefault((folder, target.files), target)
     return Plan(tuple(projects.values()), tuple(files.values()))
-
-
-def _small(path: str) -> bool:
-    try:
-        return os.stat(path).st_size <= WALK_SIZE_LIMIT
-    except OSError:
-        return True  # let the loader report why it cannot be read
 
 
 def _walk(root: Path) -> Iterable[tuple[Path, list[str]]]:

@@ -7,14 +7,24 @@ and the other rules still run.
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
 from mail_lint.apps import AppSpec, DotenvDialect, FileFormat, ImageRef, SettingsFile, Version
-from mail_lint.discover import COMPOSE_NAMES, OVERRIDE_NAMES, ComposeTarget, FileTarget, plan
+from mail_lint.discover import (
+    COMPOSE_NAMES,
+    OVERRIDE_NAMES,
+    WALK_SIZE_LIMIT,
+    ComposeTarget,
+    FileTarget,
+    plan,
+)
 from mail_lint.errors import PluginCrashError, SourceError
 from mail_lint.instance import AppInstance, LoadedFile
 from mail_lint.model import Location, Setting, Settings, SourceKind
@@ -27,7 +37,9 @@ from mail_lint.transport import Transport
 if TYPE_CHECKING:
     from mail_lint.compose import ComposeProject, Service
     from mail_lint.config import Configs
+    from mail_lint.suppress import Suppression
 
+_PROJECT_NAMES = frozenset((*COMPOSE_NAMES, *OVERRIDE_NAMES, ".env"))
 _INDEXED = re.compile(r"^[^.\[]+\[\d+\]")
 _QUOTED = re.compile(r"([\"'])(.*?)(?:\1|$)|\[([^\]]*)\]")
 # A `KEY=value` / `KEY: value` / `- KEY=value` line, to find the key of a failing line.
@@ -96,10 +108,13 @@ class Partial(NamedTuple):
     instance_count: int
     incomplete: bool
     unrecognised: tuple[Path, ...]
-    #: Files a project read: never also linted as standalone files, and read for comments.
-    consumed: frozenset[Path]
-    #: Every ``(key, value)`` setting seen, so the parent's scrubber learns the secrets.
-    settings: tuple[tuple[str, str | None], ...]
+    #: Files a project read (real paths): never also linted as standalone files.
+    consumed: frozenset[str]
+    #: The suppression comments of those files, for the files that have any.
+    comments: tuple[tuple[str, tuple[Suppression, ...]], ...]
+    #: What the worker's scrubber learnt (secret values, public text), for the parent's.
+    secrets: frozenset[str]
+    public: frozenset[str]
 
 
 def run(host: PluginHost, options: RunOptions) -> RunResult:
@@ -122,9 +137,16 @@ class _Run:
         self.instance_count = 0
         self.unrecognised: list[Path] = []
         self.incomplete = False
-        self.consumed: set[Path] = set()
-        #: In a worker: every setting given to the scrubber, for the parent's.
-        self.seen: dict[tuple[str, str | None], None] | None = None
+        #: Real paths (``os.path.realpath``) of the files read, and of those not yet scanned
+        #: for suppression comments.
+        self.consumed: set[str] = set()
+        self.unscanned: set[str] = set()
+        #: What the run that made this one (:meth:`part`) had consumed already.
+        self.before: AbstractSet[str] = frozenset()
+        #: The suppression comments of every scanned file that has any, by real path.
+        self.comments: dict[str, list[Suppression]] = {}
+        #: Folders' real paths, by the path as written (shared with :meth:`part`'s runs).
+        self.real_dirs: dict[str, str] = {}
         self.secret_keys = {k for app in self.apps for k in app.secret_keys}
         self.scrub = Scrubber()
         for app in self.apps:
@@ -153,12 +175,13 @@ class _Run:
 
             for partial in lint_in_workers(self, work.projects, jobs):
                 self._absorb(partial)
-            files = [f for f in work.files if f.path.resolve() not in self.consumed]
-            for partial in lint_in_workers(self, files, jobs):
+            # Forked after the projects were absorbed: the workers skip what they consumed.
+            for partial in lint_in_workers(self, work.files, jobs):
                 self._absorb(partial)
         else:
             self.lint(work.projects)
             self.lint(work.files)
+            self._scan_comments()
         findings = sorted(
             set(self._policy(sorted(set(self.findings), key=Finding.sort_key))),
             key=Finding.sort_key,
@@ -178,7 +201,7 @@ class _Run:
             if isinstance(target, ComposeTarget):
                 for instance in self._project_instances(target):
                     self._finish_instance(instance)
-            elif target.path.resolve() not in self.consumed:
+            elif not self._consumed(target.path):
                 found = self._standalone_instance(target)
                 if found is not None:
                     self._finish_instance(found)
@@ -193,13 +216,61 @@ class _Run:
             self.reports.append(report)
 
     def part(self) -> _Run:
-        """A run with the same plugins and options and nothing found yet (in a worker)."""
+        """A run with the same plugins and options and nothing found yet (in a worker):
+        it still skips the files this run consumed."""
         fresh = _Run(self.host, self.options)
-        fresh.seen = {}
+        fresh.before = self.consumed
+        fresh.real_dirs = self.real_dirs
         return fresh
+
+    def _consumed(self, path: Path) -> bool:
+        real = self._real(path)
+        return real in self.consumed or real in self.before
+
+    def _consume(self, path: Path) -> None:
+        real = self._real(path)
+        if real not in self.consumed:
+            self.consumed.add(real)
+            self.unscanned.add(real)
+
+    def _real(self, path: Path) -> str:
+        """``os.path.realpath(path)``, what ``Path.resolve()`` gives, with each folder
+        resolved once: resolving walks every component of a path with ``lstat``, and a
+        project's files share their folders."""
+        text = os.fspath(path)
+        folder, name = os.path.split(text)
+        if name in ("", os.curdir, os.pardir):
+            return os.path.realpath(text)
+        return self._join_real(self._real_dir(folder), name)
+
+    def _real_dir(self, folder: str) -> str:
+        real = self.real_dirs.get(folder)
+        if real is None:
+            parent, name = os.path.split(folder)
+            if not parent or name in ("", os.curdir, os.pardir):
+                real = os.path.realpath(folder or os.curdir)
+            else:
+                real = self._join_real(self._real_dir(parent), name)
+            self.real_dirs[folder] = real
+        return real
+
+    @staticmethod
+    def _join_real(real_folder: str, name: str) -> str:
+        """The real path of ``name`` in a folder whose real path is ``real_folder``."""
+        joined = os.path.join(real_folder, name)
+        return os.path.realpath(joined) if os.path.islink(joined) else joined
+
+    def _scan_comments(self) -> None:
+        """Read the suppression comments of the files consumed since the last scan."""
+        if self.options.suppressions and self.unscanned:
+            from mail_lint.suppress import scan_files
+
+            self.comments.update(scan_files(sorted(self.unscanned)))
+        self.unscanned.clear()
 
     def partial(self) -> Partial:
         """What this (worker's) run found, to send to the parent."""
+        self._scan_comments()
         return Partial(
             tuple(self.findings),
             tuple(self.reports),
@@ -207,7 +278,8 @@ class _Run:
             self.incomplete,
             tuple(self.unrecognised),
             frozenset(self.consumed),
-            tuple(self.seen or ()),
+            tuple((path, tuple(found)) for path, found in self.comments.items()),
+            *self.scrub.learnt(),
         )
 
     def _absorb(self, partial: Partial) -> None:
@@ -217,8 +289,9 @@ class _Run:
         self.incomplete = self.incomplete or partial.incomplete
         self.unrecognised += partial.unrecognised
         self.consumed |= partial.consumed
-        for key, value in partial.settings:
-            self._remember(key, value)
+        for path, found in partial.comments:
+            self.comments.setdefault(path, list(found))
+        self.scrub.learn(partial.secrets, partial.public)
 
     def _policy(self, findings: list[Finding]) -> list[Finding]:
         """Inline suppressions first (so a comment on a finding the configuration also
@@ -228,8 +301,9 @@ class _Run:
         if self.options.suppressions:
             from mail_lint.suppress import Suppressor
 
-            suppressor = Suppressor()
-            kept = suppressor.apply(findings, sorted(self.consumed))
+            # Every consumed file was scanned (here, or by the worker that read it).
+            suppressor = Suppressor({path: self.comments.get(path, []) for path in self.consumed})
+            kept = suppressor.apply(findings)
             rule = self.engine_rules["ML004"]
             for unused in suppressor.unused():
                 form = "ignore-file" if unused.whole_file else "ignore"
@@ -350,7 +424,7 @@ class _Run:
             return []
         # The project's own files are never also standalone files, even if it fails to load.
         for path in (*target.files, target.project_dir / ".env", *self.options.env_files):
-            self.consumed.add(path.resolve())
+            self._consume(path)
 
         options = ComposeOptions(
             project_dir=target.project_dir,
@@ -368,15 +442,15 @@ class _Run:
             self._unreadable(exc)
             return []
         for path in project.files:
-            self.consumed.add(path.resolve())
+            self._consume(path)
         if project.dotenv is not None:
-            self.consumed.add(project.dotenv.resolve())
+            self._consume(project.dotenv)
         for setting in project.variables.values():
             self._maybe_secret(setting)
         found = []
         for service in project.services.values():
             for ref in service.env_files:
-                self.consumed.add(ref.path.resolve())
+                self._consume(ref.path)
             app = self._detect_service(service)
             if app is not None:
                 found.append(self._service_instance(app, project, service))
@@ -385,8 +459,15 @@ class _Run:
     def _has_compose_file(self, folder: Path) -> bool:
         """Whether Compose would find a file in ``folder``; report compose-named entries
         that are not files (a folder named ``docker-compose.yml``)."""
+        try:
+            # One listing instead of a stat per name: most of the names are absent.
+            present = _PROJECT_NAMES.intersection(os.listdir(folder))
+        except OSError:
+            present = _PROJECT_NAMES
         found = False
         for name in (*COMPOSE_NAMES, *OVERRIDE_NAMES, ".env"):
+            if name not in present:
+                continue
             path = folder / name
             if path.is_file():
                 found = found or name != ".env"
@@ -440,7 +521,7 @@ class _Run:
         )
 
     def _load_settings_file(self, path: Path, spec: SettingsFile) -> LoadedFile | None:
-        self.consumed.add(path.resolve())
+        self._consume(path)
         try:
             settings = load_settings(path, spec)
         except SourceError as exc:
@@ -464,6 +545,8 @@ class _Run:
         ]
         if not candidates:
             return None
+        if not explicit and _too_big_for_a_walk(file.path):
+            return None
         try:
             text = read_source(file.path)
         except UnreadableError as exc:
@@ -477,7 +560,13 @@ class _Run:
         best: tuple[int, AppSpec, SettingsFile, Settings] | None = None
         tied = False
         first_error: SourceError | None = None
+        lowered: str | None = None
         for app, spec in candidates:
+            if forced is None and not explicit and spec.detect_keys:
+                # A file found by the walk is parsed only if it can hold enough keys.
+                lowered = text.lower() if lowered is None else lowered
+                if _key_names_in(lowered, spec) < spec.min_keys:
+                    continue
             try:
                 settings = parse_settings(text, file.path, spec)
             except SourceError as exc:
@@ -503,7 +592,7 @@ class _Run:
         if best is None or (tied and forced is None):
             return None
         _, app, spec, settings = best
-        self.consumed.add(file.path.resolve())
+        self._consume(file.path)
         return AppInstance(
             app=app,
             version=pinned_version,
@@ -556,16 +645,11 @@ class _Run:
     # -- secrets --------------------------------------------------------------------------
 
     def _maybe_secret(self, setting: Setting) -> None:
-        if self.seen is not None:
-            self.seen[(setting.key, setting.value)] = None
-        self._remember(setting.key, setting.value)
-
-    def _remember(self, key: str, value: str | None) -> None:
-        if is_secret_key(key, self.secret_keys):
-            self.scrub.add(value)
+        if is_secret_key(setting.key, self.secret_keys):
+            self.scrub.add(setting.value)
         else:
-            self.scrub.allow(value)
-            self.scrub.add_url_passwords(value)
+            self.scrub.allow(setting.value)
+            self.scrub.add_url_passwords(setting.value)
 
     def _remember_secrets(self, instance: AppInstance) -> None:
         for setting in instance.environment.values():
@@ -603,6 +687,32 @@ def _transport_of(key: str) -> str | None:
     """``smtp[1]`` for ``smtp[1].port``; ``None`` for a key of an app's only transport."""
     match = _INDEXED.match(key)
     return match.group(0) if match else None
+
+
+def _too_big_for_a_walk(path: Path) -> bool:
+    """Whether a file found by the walk is larger than it reads (a data dump is not a
+    settings file); a file it cannot stat is read, and the reader reports why."""
+    try:
+        return os.stat(path).st_size > WALK_SIZE_LIMIT
+    except OSError:
+        return False
+
+
+def _key_names_in(lowered_text: str, spec: SettingsFile) -> int:
+    """How many of ``spec.detect_keys`` may be in a file, by their last name in its
+    lower-cased text: ``root_url`` for ``app.root_url``, in a flat JSON key, a TOML table or
+    an INI section alike. An upper bound of what the parsed file holds (INI names are
+    case-insensitive), so a file below ``min_keys`` is skipped without being parsed; a key
+    written only with escapes (JSON ``\\u0072oot_url``) is not seen."""
+    return sum(1 for name in _last_names(spec.detect_keys) if name in lowered_text)
+
+
+@functools.lru_cache(maxsize=64)
+def _last_names(keys: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(_INDEX.sub("", key).rsplit(".", 1)[-1].lower() for key in keys)
+
+
+_INDEX = re.compile(r"\[\d+\]")
 
 
 def _has_prefix(settings: Settings, key: str) -> bool:

@@ -121,6 +121,16 @@ class Scrubber:
                 if _worth_masking(match.group("pw")):
                     self._remember(match.group("pw"))
 
+    def learnt(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The secrets and the public text this scrubber knows (to pass to another)."""
+        return frozenset(self._secrets), frozenset(self._public)
+
+    def learn(self, secrets: Iterable[str], public: Iterable[str]) -> None:
+        """Know what another scrubber knows (:meth:`learnt`)."""
+        self._public.update(public)
+        for secret in secrets:
+            self._remember(secret)
+
     def _remember(self, secret: str) -> None:
         if secret in self._secrets:
             return

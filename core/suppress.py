@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -75,7 +75,19 @@ def scan(text: str, path: Path) -> list[Suppression]:
     return found
 
 
-def _text_with_marks(path: Path) -> str:
+def scan_files(paths: Iterable[str]) -> dict[str, list[Suppression]]:
+    """The suppression comments of each of ``paths`` that has any, by path."""
+    found = {}
+    for path in paths:
+        text = _text_with_marks(path)
+        if text:
+            comments = scan(text, Path(path))
+            if comments:
+                found[path] = comments
+    return found
+
+
+def _text_with_marks(path: str | Path) -> str:
     """The text of ``path`` if it may hold a ``mail-lint:`` comment, else ``""``.
 
     Every linted file is read again here, for its comments; most have none, and a look at
@@ -94,7 +106,7 @@ def _text_with_marks(path: Path) -> str:
     if len(data) > MAX_BYTES or not (utf16 or _MARK_BYTES in data):
         return ""
     try:
-        return decode(data, path)
+        return decode(data, Path(path))
     except (UnreadableError, SourceError):
         return ""
 
@@ -102,9 +114,10 @@ def _text_with_marks(path: Path) -> str:
 class Suppressor:
     """Reads each file's comments once and filters findings through them."""
 
-    def __init__(self) -> None:
-        #: By absolute path (a string: a ``Path`` per look-up cost more than the look-up).
-        self._by_path: dict[str, list[Suppression]] = {}
+    def __init__(self, scanned: Mapping[str, list[Suppression]] | None = None) -> None:
+        #: By absolute path (a string: a ``Path`` per look-up cost more than the look-up);
+        #: ``scanned`` holds files already read (:func:`scan_files`), with or without comments.
+        self._by_path: dict[str, list[Suppression]] = dict(scanned or {})
 
     def comments(self, path: Path) -> list[Suppression]:
         key = os.path.abspath(path)
@@ -125,8 +138,9 @@ class Suppressor:
                     return True
         return False
 
-    def apply(self, findings: Iterable[Finding], linted: Iterable[Path]) -> list[Finding]:
-        """The findings no comment suppresses; then scan ``linted`` for unused comments."""
+    def apply(self, findings: Iterable[Finding], linted: Iterable[Path] = ()) -> list[Finding]:
+        """The findings no comment suppresses; then scan ``linted`` for unused comments
+        (files not given to the constructor already scanned)."""
         kept = [f for f in findings if not self._covering(f)]
         for path in linted:
             self.comments(path)

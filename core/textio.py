@@ -67,7 +67,7 @@ def read_source(path: Path) -> str:
     return decode(data, path)
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: str | Path) -> bytes:
     """Up to ``MAX_BYTES + 1`` bytes of a regular file (more than ``MAX_BYTES``: too large),
     read as :func:`read_source` reads them, without its checks or decoding.
 

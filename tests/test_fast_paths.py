@@ -229,3 +229,80 @@ def test_per_instance_remembers_the_last_instance_only() -> None:
     view(second)
     view(first)
     assert calls == [first, second, first]
+
+
+# -- the engine's real paths and the walk's pre-filter ------------------------------------------
+
+
+def test_real_paths_are_what_path_resolve_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mail_lint.engine import RunOptions, _Run
+    from mail_lint.pluginhost import PluginHost
+
+    (tmp_path / "real" / "deep").mkdir(parents=True)
+    (tmp_path / "real" / "deep" / ".env").write_text("A=1\n")
+    (tmp_path / "real" / "file.env").write_text("A=1\n")
+    (tmp_path / "linkdir").symlink_to(tmp_path / "real")
+    (tmp_path / "real" / "link.env").symlink_to(tmp_path / "real" / "deep" / ".env")
+    (tmp_path / "real" / "dangling.env").symlink_to(tmp_path / "nowhere")
+    monkeypatch.chdir(tmp_path)
+    run = _Run(PluginHost.create(load_entry_points=False), RunOptions())
+    paths = [
+        Path("real/file.env"),
+        Path("linkdir/file.env"),
+        Path("linkdir/deep/.env"),
+        Path("linkdir/deep/../file.env"),
+        Path("real/link.env"),
+        Path("linkdir/link.env"),
+        Path("real/dangling.env"),
+        Path("real/missing/x.env"),
+        Path("file.env"),
+        Path("linkdir"),
+        Path("."),
+        tmp_path / "linkdir" / "deep" / ".env",
+    ]
+    for _ in range(2):  # the second time from the folder cache
+        assert [run._real(p) for p in paths] == [str(p.resolve()) for p in paths]
+
+
+def _walked_listmonk_json(tmp_path: Path, text: str, *extra: str) -> list[str]:
+    from mail_lint.cli import main
+
+    (tmp_path / "backup").mkdir()
+    (tmp_path / "backup" / "export.json").write_text(text)
+    import io
+
+    out = io.StringIO()
+    main(["--format", "json", *extra, str(tmp_path)], stdout=out)
+    return [f["code"] for f in json.loads(out.getvalue())["findings"]]
+
+
+def test_a_walked_json_file_without_the_export_keys_is_not_parsed(tmp_path: Path) -> None:
+    # A broken package.json is nobody's mail settings: no ML001 for it.
+    assert _walked_listmonk_json(tmp_path, '{"name": "x", "smtp": [ oops') == []
+
+
+def test_a_walked_settings_export_is_still_found(tmp_path: Path) -> None:
+    export = (
+        '{"app.root_url": "http://localhost:9000", "app.from_email": "x <noreply@example.com>",'
+        ' "smtp": [{"enabled": true, "host": "smtp.gmail.com", "port": 465, "tls_type": "STARTTLS",'
+        ' "auth_protocol": "login", "username": "me@gmail.com", "password": "abcdefghijklmnop"}]}'
+    )
+    assert "LMK021" in _walked_listmonk_json(tmp_path, export)  # From is not the Gmail login
+
+
+def test_a_walked_file_over_the_walk_limit_is_skipped_but_a_named_one_is_read(
+    tmp_path: Path,
+) -> None:
+    from mail_lint.discover import WALK_SIZE_LIMIT
+
+    big = '{"app.root_url": "x", "smtp": [], "pad": "' + "x" * WALK_SIZE_LIMIT + '"}'
+    assert _walked_listmonk_json(tmp_path, big) == []
+    import io
+
+    from mail_lint.cli import main
+
+    out = io.StringIO()
+    main(["--format", "json", str(tmp_path / "backup" / "export.json")], stdout=out)
+    assert [f["code"] for f in json.loads(out.getvalue())["findings"]] == ["ML002"]

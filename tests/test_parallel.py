@@ -42,6 +42,17 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
         '[db]\nhost = "db"\ndatabase = "listmonk"\n'
     )
     assert compose.is_file()
+    # Suppressions are read by the worker that read the file: in a project with a mistake,
+    # comments that silence every finding, and one that silences nothing (ML004).
+    items = json.loads((root / "MANIFEST.json").read_text())["items"]
+    muted = next(i for i in items if i["expect"] and i["app"] != "listmonk")
+    for name in muted["files"]:
+        if name != "Caddyfile":
+            path = root / muted["dir"] / name
+            codes = ", ".join(sorted({c.rstrip("0123456789") for c in muted["expect"]}))
+            path.write_text(f"# mail-lint: ignore-file[{codes}]\n" + path.read_text())
+    unused = root / "p00002-docmost" / ".env"
+    unused.write_text(unused.read_text() + "# mail-lint: ignore[NOPE999]\n")
     return root
 
 
@@ -72,6 +83,14 @@ def test_workers_report_exactly_what_one_process_reports(
     # Every instance was linted once: as many as `inspect` (one process) lists.
     inspected = json.loads(run_cli("inspect", "--format", "json", str(corpus)).out)
     assert forked["summary"]["instances"] == len(inspected["instances"]) > 40  # type: ignore[index]
+    found = [(f["code"], Path(f["path"]).parts) for f in forked["findings"]]  # type: ignore[attr-defined]
+    assert [c for c, parts in found if "p00002-docmost" in parts] == ["ML004"]  # unused
+    muted = next(
+        i
+        for i in json.loads((corpus / "MANIFEST.json").read_text())["items"]
+        if i["expect"] and i["app"] != "listmonk"
+    )
+    assert {c for c, parts in found if muted["dir"] in parts} <= {"ML004"}
 
 
 def test_text_output_is_the_same_and_secrets_stay_masked(run_cli: RunCli, corpus: Path) -> None:
