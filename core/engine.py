@@ -171,17 +171,21 @@ class _Run:
             else worker_count(self.options.jobs, len(work.projects) + len(work.files))
         )
         if jobs > 1:
-            from mail_lint.parallel import lint_in_workers
+            from mail_lint.parallel import MIN_PARALLEL, lint_in_workers
 
             for partial in lint_in_workers(self, work.projects, jobs):
                 self._absorb(partial)
-            # Forked after the projects were absorbed: the workers skip what they consumed.
-            for partial in lint_in_workers(self, work.files, jobs):
-                self._absorb(partial)
+            # The files no project read: most walked files are projects' own.
+            files = [f for f in work.files if not self._consumed(f.path)]
+            if len(files) >= MIN_PARALLEL:
+                for partial in lint_in_workers(self, files, jobs):
+                    self._absorb(partial)
+            else:
+                self.lint(files)
         else:
             self.lint(work.projects)
             self.lint(work.files)
-            self._scan_comments()
+        self._scan_comments()
         findings = sorted(
             set(self._policy(sorted(set(self.findings), key=Finding.sort_key))),
             key=Finding.sort_key,

@@ -125,3 +125,27 @@ def test_a_bad_jobs_value_is_a_one_line_error(
         "mail-lint check: error: argument -j/--jobs: must be a whole number of processes, "
         "1 or more: '0'"
     )
+
+
+def test_many_standalone_files_go_to_the_workers_too(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i in range(parallel.MIN_PARALLEL + 6):
+        folder = tmp_path / f"site{i:02d}"
+        folder.mkdir()
+        (folder / "config.toml").write_text(
+            '[app]\naddress = "0.0.0.0:9000"\nroot_url = "http://localhost:9000"\n'
+            f'[db]\nhost = "db"\ndatabase = "listmonk"\npassword = "Zq8-secret-{i:02d}-xyzw"\n'
+        )
+    serial = _json(run_cli, "-j", "1", str(tmp_path))
+    handed: list[int] = []
+    real = parallel.lint_in_workers
+
+    def spy(run: object, targets: list[object], jobs: int) -> object:
+        handed.append(len(targets))
+        return real(run, targets, jobs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "lint_in_workers", spy)
+    assert _json(run_cli, "-j", "2", str(tmp_path)) == serial
+    assert handed == [0, parallel.MIN_PARALLEL + 6]  # no project; every file to the workers
+    assert len(serial[1]["findings"]) >= parallel.MIN_PARALLEL + 6  # type: ignore[arg-type]
