@@ -36,8 +36,15 @@ class ComposeTarget(NamedTuple):
 class FileTarget(NamedTuple):
     """A file that may be an app's settings file; ``explicit`` when named by the user."""
 
-    path: Path
+    #: The file's path as text: a large walk keeps tens of thousands of these, and most are
+    #: a project's own files, which need no :class:`Path`.
+    where: str
     explicit: bool = False
+
+    @property
+    def path(self) -> Path:
+        """The file's path."""
+        return Path(self.where)
 
 
 class Plan(NamedTuple):
@@ -75,7 +82,7 @@ def plan(
     :raises UsageError: a path that does not exist.
     """
     projects: dict[tuple[Path, tuple[Path, ...]], ComposeTarget] = {}
-    files: dict[Path, FileTarget] = {}
+    files: dict[str, FileTarget] = {}
     explicit_yaml: dict[Path, list[Path]] = {}
 
     if compose_files:
@@ -92,21 +99,21 @@ def plan(
         if path.is_dir() and not is_compose_name(path.name):
             for folder, names in _walk(path):
                 if any(name in COMPOSE_NAMES for name in names):
-                    target = ComposeTarget(folder)
-                    projects.setdefault((folder, ()), target)
+                    target = ComposeTarget(Path(folder))
+                    projects.setdefault((target.project_dir, ()), target)
                 for name in names:
                     wanted = candidate.get(name)
                     if wanted is None:
                         wanted = candidate[name] = _is_candidate(name, apps)
                     if wanted:
-                        file = folder / name
+                        file = os.path.join(folder, name)
                         files.setdefault(file, FileTarget(file))
         elif is_compose_name(path.name):
             projects.setdefault((path.parent, ()), ComposeTarget(path.parent))
         elif path.suffix in (".yml", ".yaml") and not _is_candidate(path.name, apps):
             explicit_yaml.setdefault(path.parent, []).append(path)
         else:
-            files[path] = FileTarget(path, explicit=True)
+            files[str(path)] = FileTarget(str(path), explicit=True)
 
     for folder, yaml_files in explicit_yaml.items():
         target = ComposeTarget(folder, tuple(yaml_files))
@@ -114,9 +121,9 @@ def plan(
     return Plan(tuple(projects.values()), tuple(files.values()))
 
 
-def _walk(root: Path) -> Iterable[tuple[Path, list[str]]]:
+def _walk(root: Path) -> Iterable[tuple[str, list[str]]]:
     for folder, dirs, names in os.walk(root, followlinks=False):
         # A folder named like a Compose file is reported (Compose would fail on it).
         odd = [d for d in dirs if is_compose_name(d)]
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
-        yield Path(folder), sorted(names + odd)
+        yield folder, sorted(names + odd)

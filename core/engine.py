@@ -176,7 +176,7 @@ class _Run:
             for partial in lint_in_workers(self, work.projects, jobs):
                 self._absorb(partial)
             # The files no project read: most walked files are projects' own.
-            files = [f for f in work.files if not self._consumed(f.path)]
+            files = [f for f in work.files if not self._consumed(f.where)]
             if len(files) >= MIN_PARALLEL:
                 for partial in lint_in_workers(self, files, jobs):
                     self._absorb(partial)
@@ -205,7 +205,7 @@ class _Run:
             if isinstance(target, ComposeTarget):
                 for instance in self._project_instances(target):
                     self._finish_instance(instance)
-            elif not self._consumed(target.path):
+            elif not self._consumed(target.where):
                 found = self._standalone_instance(target)
                 if found is not None:
                     self._finish_instance(found)
@@ -227,7 +227,7 @@ class _Run:
         fresh.real_dirs = self.real_dirs
         return fresh
 
-    def _consumed(self, path: Path) -> bool:
+    def _consumed(self, path: Path | str) -> bool:
         real = self._real(path)
         return real in self.consumed or real in self.before
 
@@ -237,7 +237,7 @@ class _Run:
             self.consumed.add(real)
             self.unscanned.add(real)
 
-    def _real(self, path: Path) -> str:
+    def _real(self, path: Path | str) -> str:
         """``os.path.realpath(path)``, what ``Path.resolve()`` gives, with each folder
         resolved once: resolving walks every component of a path with ``lstat``, and a
         project's files share their folders."""
@@ -537,7 +537,8 @@ class _Run:
         return LoadedFile(path, spec, settings)
 
     def _standalone_instance(self, file: FileTarget) -> AppInstance | None:
-        pinned_app, pinned_version = self._pin(file.path)
+        path = file.path
+        pinned_app, pinned_version = self._pin(path)
         forced = self.options.app or pinned_app
         explicit = file.explicit or pinned_app is not None
         candidates = [
@@ -545,14 +546,14 @@ class _Run:
             for app in self.apps
             if forced is None or app.name == forced
             for spec in app.settings_files
-            if spec.matches_name(file.path.name) or (forced is not None and explicit)
+            if spec.matches_name(path.name) or (forced is not None and explicit)
         ]
         if not candidates:
             return None
-        if not explicit and _too_big_for_a_walk(file.path):
+        if not explicit and _too_big_for_a_walk(path):
             return None
         try:
-            text = read_source(file.path)
+            text = read_source(path)
         except UnreadableError as exc:
             self._unreadable(exc)
             return None
@@ -560,7 +561,7 @@ class _Run:
             self._source_error(exc)
             return None
         # Readers whose file names match come first: `--app listmonk x.json` is JSON, not TOML.
-        candidates.sort(key=lambda pair: not pair[1].matches_name(file.path.name))
+        candidates.sort(key=lambda pair: not pair[1].matches_name(path.name))
         best: tuple[int, AppSpec, SettingsFile, Settings] | None = None
         tied = False
         first_error: SourceError | None = None
@@ -572,7 +573,7 @@ class _Run:
                 if _key_names_in(lowered, spec) < spec.min_keys:
                     continue
             try:
-                settings = parse_settings(text, file.path, spec)
+                settings = parse_settings(text, path, spec)
             except SourceError as exc:
                 first_error = first_error or exc
                 continue
@@ -596,13 +597,13 @@ class _Run:
         if best is None or (tied and forced is None):
             return None
         _, app, spec, settings = best
-        self._consume(file.path)
+        self._consume(path)
         return AppInstance(
             app=app,
             version=pinned_version,
             environment=Settings(),
-            files=(LoadedFile(file.path, spec, settings),),
-            path=file.path,
+            files=(LoadedFile(path, spec, settings),),
+            path=path,
         )
 
     # -- judging --------------------------------------------------------------------------

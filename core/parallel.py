@@ -46,16 +46,23 @@ def _can_fork() -> bool:
 def lint_in_workers(
     run: _Run, targets: Sequence[ComposeTarget | FileTarget], jobs: int
 ) -> Iterator[Partial]:
-    """Lint ``targets`` in ``jobs`` forked processes; each chunk's result, in order."""
+    """Lint ``targets`` in ``jobs`` forked processes; each chunk's result, in order, as it
+    comes (the caller absorbs one before the next arrives)."""
     if not targets:
-        return iter(())
+        return
+    import gc
     import multiprocessing
 
     chunks = [targets[i : i + CHUNK] for i in range(0, len(targets), CHUNK)]
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_adopt, initargs=(run,)) as pool:
-        # Consumed here, before the pool is shut down.
-        return iter(pool.map(_lint_chunk, chunks, chunksize=1))
+    # What the parent holds now is never collected in a worker: a collection writes to
+    # every object it visits, which would copy the parent's pages into each worker.
+    gc.freeze()
+    try:
+        with context.Pool(jobs, initializer=_adopt, initargs=(run,)) as pool:
+            yield from pool.imap(_lint_chunk, chunks, chunksize=1)
+    finally:
+        gc.unfreeze()
 
 
 def _adopt(run: _Run) -> None:
