@@ -147,7 +147,8 @@ class _Run:
         self.comments: dict[str, list[Suppression]] = {}
         #: Folders' real paths, by the path as written (shared with :meth:`part`'s runs).
         self.real_dirs: dict[str, str] = {}
-        self.secret_keys = {k for app in self.apps for k in app.secret_keys}
+        # A frozenset: is_secret_key caches its lower-cased form by the set's value.
+        self.secret_keys = frozenset(k for app in self.apps for k in app.secret_keys)
         self.scrub = Scrubber()
         for app in self.apps:
             self.scrub.allow(app.name)
@@ -617,16 +618,12 @@ class _Run:
         found: list[Finding] = []
         rules = self.host.rules(instance.app.name)
         for rule in rules:
-            if rule.scope is Scope.ENGINE or rule.app not in (None, instance.app.name):
-                continue
-            contexts = (
-                [RuleContext(rule, instance, t) for t in transports]
-                if rule.scope is Scope.TRANSPORT
-                else [RuleContext(rule, instance)]
-            )
-            for ctx in contexts:
-                found += self._check(rule, ctx)
-        self.findings += _drop_superseded(found, rules)
+            if rule.scope is Scope.TRANSPORT:
+                for transport in transports:
+                    found += self._check(rule, RuleContext(rule, instance, transport))
+            elif rule.scope is not Scope.ENGINE:
+                found += self._check(rule, RuleContext(rule, instance))
+        self.findings += _drop_superseded(found, rules) if found else found
         return InstanceReport(instance, transports)
 
     def _check(self, rule: Rule, ctx: RuleContext) -> list[Finding]:
