@@ -72,6 +72,7 @@ OVERRIDE_FILE_NAMES = (
 Lookup = Callable[[str], Variable | None]
 _new = tuple.__new__
 _Path = tuple[str, ...]
+_COMPOSE = SourceKind.COMPOSE
 
 # override/merge.go mergeSpecials (the ones that change a service's meaning).
 _REPLACE = {("command",), ("entrypoint",), ("healthcheck", "test")}
@@ -155,16 +156,11 @@ class EnvItem(IScalar):
 
     def to_setting(self) -> Setting:
         """This definition as a :class:`Setting` of kind ``COMPOSE``."""
-        return Setting(
-            key=self.key,
-            value=self.value,
-            location=self.location,
-            kind=SourceKind.COMPOSE,
-            origin=self.origin,
-            raw=self.raw,
-            missing=self.missing,
-            from_origin=self.from_origin,
-            key_location=self.key_location,
+        # Setting(key=..., ...) without the generated Python-level __new__.
+        value, _, _, location, raw, origin, missing, from_origin, key, key_location, _ = self
+        return _new(
+            Setting,
+            (key, value, location, _COMPOSE, origin, raw, missing, from_origin, key_location),
         )
 
 
@@ -192,7 +188,10 @@ class _Context(NamedTuple):
 
 def load_project(options: ComposeOptions) -> ComposeProject:
     """Load the project ``docker compose config`` would load; :class:`SourceError` if refused."""
-    cwd = options.project_dir.resolve()
+    cwd = _realpath(options.project_dir)  # options.project_dir.resolve(), but for its last stat
+    look_for_env = not options.env_files and not options.files
+    if not look_for_env:
+        _check_loop(cwd)  # that stat, now (else the .env lookup below makes it)
     shell = dict(options.env)
     # Docker Compose puts its working directory in the environment when the shell has none.
     shell.setdefault("PWD", str(cwd))
@@ -201,10 +200,11 @@ def load_project(options: ComposeOptions) -> ComposeProject:
     explicit_env_files = tuple(_absolute(cwd, p) for p in options.env_files)
     self_config: dict[str, Variable] = dict(cli)
     cwd_dotenv: tuple[DotenvEntry, ...] = ()
+    cwd_env = cwd / ".env"
     if explicit_env_files:
         cwd_dotenv = _project_dotenv(explicit_env_files, cli)
-    elif not options.files and (cwd / ".env").is_file():
-        cwd_dotenv = _project_dotenv((cwd / ".env",), cli)
+    elif look_for_env and _env_is_file(cwd, cwd_env):
+        cwd_dotenv = _project_dotenv((cwd_env,), cli, checked=True)
     for entry in cwd_dotenv:
         var = entry.to_variable()
         if var is not None and entry.key not in cli:
@@ -223,7 +223,7 @@ def load_project(options: ComposeOptions) -> ComposeProject:
             dotenv_path = project_dir / ".env"
         if not options.files and cwd_dotenv:
             layers.extend(cwd_dotenv)
-            dotenv_path = cwd / ".env"
+            dotenv_path = cwd_env
     settings = [e.to_setting(SourceKind.PROJECT_DOTENV) for e in layers if e.value is not None]
     variables = Settings.from_layers(settings + cli_settings)
     var_map = _variables(layers, cli)
@@ -293,6 +293,49 @@ _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
 # --------------------------------------------------------------------------- environment
 
 
+def _realpath(path: Path) -> Path:
+    """``path.resolve()`` up to its final ``stat`` (:func:`_check_loop`): ``realpath`` walks
+    the path with an ``lstat`` per component, leaving a symlink loop unresolved."""
+    try:
+        real = os.path.realpath(path)
+    except OSError as exc:
+        _check_eloop(exc)
+        raise
+    return Path(real)
+
+
+def _check_loop(real: Path) -> None:
+    """The end of ``Path.resolve()``: a stat of the result, a symlink loop a RuntimeError."""
+    try:
+        real.stat()
+    except OSError as exc:
+        _check_eloop(exc)
+
+
+def _check_eloop(exc: OSError) -> None:
+    if exc.errno == errno.ELOOP:
+        raise RuntimeError(f"Symlink loop from {exc.filename!r}")
+
+
+def _env_is_file(cwd: Path, env: Path) -> bool:
+    """``env.is_file()`` for ``env`` directly in ``cwd`` (a :func:`_realpath`), with the
+    :func:`_check_loop` of ``cwd`` that ``resolve()`` would have made just before: one stat.
+
+    When the stat of ``env`` succeeds or fails with ``ENOENT``/``ENOTDIR``, the system
+    resolved ``cwd`` (as a directory of the path) with the outcome a stat of ``cwd`` would
+    have met: no symlink loop there. Any other error checks ``cwd`` first, as before."""
+    try:
+        return stat.S_ISREG(os.stat(str(env)).st_mode)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOENT, errno.ENOTDIR):
+            _check_loop(cwd)
+        if exc.errno not in _NOT_FOUND_ERRNOS:
+            raise
+        return False
+    except ValueError:  # (a NUL: realpath refused it already)
+        return False
+
+
 def _absolute(base: Path, path: Path) -> Path:
     return path if path.is_absolute() else base / path
 
@@ -316,15 +359,20 @@ def _read_text(path: Path, location: Location | None = None) -> str:
 
 
 def _read_env_files(
-    paths: Iterable[Path], base: Mapping[str, Variable], texts: dict[Path, str] | None = None
+    paths: Iterable[Path],
+    base: Mapping[str, Variable],
+    texts: dict[Path, str] | None = None,
+    *,
+    checked: bool = False,
 ) -> tuple[DotenvEntry, ...]:
     """``dotenv.GetEnvFromFile``: a name is looked up in ``base``, then in everything read so
     far (earlier files and earlier lines alike, the latest value winning). ``texts`` keeps
-    the files' texts for a second reading."""
+    the files' texts for a second reading. ``checked``: the caller has just seen that every
+    path is a file (not stat'ed again; one that vanished since fails to read instead)."""
     known: dict[str, Variable] = {}
     entries: list[DotenvEntry] = []
     for path in paths:
-        if not path.is_file():
+        if not checked and not _is_file(os.fspath(path)):
             raise SourceError(f"couldn't find env file: {path}", Location(path, 1, 1))
         text = texts.get(path) if texts is not None else None
         if text is None:
@@ -336,7 +384,7 @@ def _read_env_files(
 
 
 def _project_dotenv(
-    paths: tuple[Path, ...], shell: Mapping[str, Variable]
+    paths: tuple[Path, ...], shell: Mapping[str, Variable], *, checked: bool = False
 ) -> tuple[DotenvEntry, ...]:
     """The project's ``.env``/``--env-file`` entries, read the way Docker Compose reads them.
 
@@ -346,12 +394,12 @@ def _project_dotenv(
     (``X=one``, ``Y=${X:?}`` then ``X=`` fails).
     """
     texts: dict[Path, str] = {}
-    entries = _read_env_files(paths, shell, texts)
+    entries = _read_env_files(paths, shell, texts, checked=checked)
     # Only interpolation depends on the environment, and it needs a `$` (or a backslash
     # escape that makes one, `"\0044"`): other text reads the same the second time.
     if any("$" in text or "\\" in text for text in texts.values()):
         again = _variables(entries, shell)
-        _read_env_files(paths, again, texts)
+        _read_env_files(paths, again, texts, checked=True)
     return entries
 
 
@@ -442,13 +490,14 @@ def _load_model(files: tuple[Path, ...], context: _Context) -> YMap:
     """``loadYamlModel``: every file and document in turn, merged into one model, the merged
     model checked against the schema after each (``schema.Validate`` in ``loadYamlFile``)."""
     model = ymap((), Location(files[0], 1, 1))
+    checked: dict[int, YNode] = {}  # services validated already (validate_model)
     for path in files:
         for doc in _file_models(path, context.project_dir, context):
             cfg = _apply_extends(doc.root, path, context.project_dir, context, doc.resets)
             model = _apply_resets(model, doc.resets)
             cfg = _apply_include(cfg, path, context)
             model = _merge_map(model, cfg, ())
-            validate_model(model)
+            validate_model(model, checked)
     if not model.items:
         raise SourceError("empty compose file", Location(files[0], 1, 1))
     return model
@@ -534,26 +583,23 @@ def _interpolate_scalar(node: YScalar, path: _Path, lookup: Lookup) -> YScalar:
     )
 
 
-def _unchanged(node: YNode) -> bool:
-    """Whether interpolation certainly leaves ``node`` as it is: a plain :class:`YScalar`
-    (not yet interpolated) that is null or has no ``$``. Checked before the node's path is
-    built, which only an interpolation error names."""
-    if node.__class__ is not YScalar:
-        return False
-    value = node.value  # type: ignore[union-attr]
-    return value is None or "$" not in value
-
-
 def _interpolate(node: YNode, path: _Path, lookup: Lookup, base_dir: Path) -> YNode:
     """Interpolate the string values under ``node``; a collection in which nothing changed
-    is returned as it is rather than rebuilt."""
+    is returned as it is rather than rebuilt.
+
+    Here and in :func:`_interpolate_map`, a value that interpolation certainly leaves as it
+    is, a plain :class:`YScalar` (not yet interpolated) that is null or has no ``$``, is
+    skipped inline, before the path a nested value would need (only an interpolation error
+    names it) is built."""
     if isinstance(node, YScalar):
         return _interpolate_scalar(node, path, lookup)
     if isinstance(node, YSeq):
         items = node.items
         new: list[YNode] | None = None
         for i, value in enumerate(items):
-            if _unchanged(value):
+            if value.__class__ is YScalar and (
+                value.value is None or "$" not in value.value  # type: ignore[union-attr]
+            ):
                 if new is not None:
                     new.append(value)
                 continue
@@ -576,17 +622,22 @@ def _interpolate_map(node: YMap, path: _Path, lookup: Lookup, base_dir: Path) ->
     in_service = len(path) == 2 and path[0] == "services"
     for i, pair in enumerate(items):
         key, value = pair
-        if key.tag != STR or key.value is None:  # else a string: nothing to check
+        name = key.value
+        if key.tag != STR or name is None:  # else a string: nothing to check
             _check_key(key, path)
-        name = key.text
-        if in_service and name in ("environment", "env_file"):
+            name = key.text
+        if in_service and name in _NORMALISED:
             sub = (*path, name)
             if name == "environment":
                 done = _environment(value, sub, lookup)
             else:
                 done = _env_file_node(_interpolate(value, sub, lookup, base_dir), sub, base_dir)
-        elif _unchanged(value):
-            done = value
+        elif value.__class__ is YScalar:  # (most values are plain scalars without a `$`)
+            text = value.value  # type: ignore[union-attr]
+            if text is None or "$" not in text:
+                done = value
+            else:
+                done = _interpolate_scalar(value, (*path, name), lookup)  # type: ignore[arg-type]
         else:
             done = _interpolate(value, (*path, name), lookup, base_dir)
         if new is None:
@@ -595,6 +646,10 @@ def _interpolate_map(node: YMap, path: _Path, lookup: Lookup, base_dir: Path) ->
             new = list(items[:i])
         new.append(pair if done is value else (key, done))
     return node if new is None else ymap(tuple(new), node.location, node.tag)
+
+
+#: The service keys :func:`_interpolate_map` normalises rather than interpolates as they are.
+_NORMALISED = frozenset({"environment", "env_file"})
 
 
 def _check_key(key: YScalar, path: _Path) -> None:
@@ -620,7 +675,8 @@ def _environment(node: YNode, path: _Path, lookup: Lookup) -> YNode:
     """
     if isinstance(node, YMap):
         for key, _ in node.items:
-            _check_key(key, path)
+            if key.tag != STR or not key.value:  # (a non-empty string key passes both)
+                _check_key(key, path)
             if not key.text:
                 raise SourceError(
                     f"{_what(path)} additional properties '' not allowed", key.location
@@ -794,20 +850,36 @@ def _env_file_entry(items: tuple[tuple[YScalar, YNode], ...], entry: YNode, base
 
 def _resolved_path(node: YScalar, base_dir: Path) -> YScalar:
     text = node.value or ""
-    resolved = Path(text).expanduser() if text.startswith("~") else Path(text)
-    absolute = resolved if resolved.is_absolute() else base_dir / resolved
-    if isinstance(node, IScalar):
-        return IScalar(
-            str(absolute),
-            node.tag,
-            node.style,
-            node.location,
-            node.raw,
-            node.origin,
-            node.missing,
-            node.from_origin,
-        )
-    return YScalar(str(absolute), node.tag, node.style, node.location, node.raw)
+    absolute = _joined_name(str(base_dir), text)
+    if absolute is None:
+        resolved = Path(text).expanduser() if text.startswith("~") else Path(text)
+        absolute = str(resolved if resolved.is_absolute() else base_dir / resolved)
+    tag, style, location, raw = node[1:5]
+    if isinstance(node, IScalar):  # IScalar(absolute, ..., node.from_origin)
+        return _new(IScalar, (absolute, tag, style, location, raw, *node[5:8], "", None, "map"))
+    return _new(YScalar, (absolute, tag, style, location, raw, *_NO_META))
+
+
+#: ``YScalar``'s fields after ``raw`` at their defaults.
+_NO_META = tuple(YScalar._field_defaults[name] for name in YScalar._fields[5:])
+assert _NO_META[3:] == ("", None, "map")
+
+
+def _joined_name(base: str, text: str) -> str | None:
+    """``str(Path(base) / text)`` for an absolute POSIX ``base`` (a normalised path's text)
+    and a relative ``text`` made of plain names (``a.env``, ``./conf/a.env``), without
+    building either path; ``None`` for anything else (``~``, empty, ``.``/``..`` or empty
+    components, a trailing ``/``: left to pathlib's rules).
+
+    Exact for such texts: pathlib drops a leading ``.`` component and joins the names with
+    single slashes onto ``base``, which ends with a slash only when it is the root (``/`` or
+    ``//``)."""
+    rel = text[2:] if text.startswith("./") else text
+    if base[:1] != "/" or not rel or rel[0] in "/~" or rel[-1] == "/" or "//" in rel:
+        return None
+    if "." in rel and ("." in (parts := rel.split("/")) or ".." in parts):
+        return None
+    return base + rel if base.endswith("/") else f"{base}/{rel}"
 
 
 # --------------------------------------------------------------------------- merge
@@ -851,14 +923,19 @@ def _merge(base: YNode, over: YNode, path: _Path) -> YNode:
 def _merge_map(base: YMap, over: YMap, path: _Path) -> YMap:
     """``mergeMappings``: keys of ``over`` merged into ``base`` (base key nodes kept)."""
     items = list(base.items)
-    index = {k.text: i for i, (k, _) in enumerate(items)}
+    positions = base.positions
+    if len(positions) == len(items):  # distinct keys: the index below is their positions
+        index = dict(positions)
+    else:  # (a repeated key: its last position, as the general comprehension gives it)
+        index = {k.text: i for i, (k, _) in enumerate(items)}
     for key, value in over.items:
-        i = index.get(key.text)
+        name = key.value or ""  # key.text
+        i = index.get(name)
         if i is None:
-            index[key.text] = len(items)
+            index[name] = len(items)
             items.append((key, value))
         else:
-            items[i] = (items[i][0], _merge(items[i][1], value, (*path, key.text)))
+            items[i] = (items[i][0], _merge(items[i][1], value, (*path, name)))
     return ymap(tuple(items), base.location, base.tag)
 
 
@@ -972,6 +1049,8 @@ def _apply_extends(
     services = _services_map(root)
     if services is None:
         return root
+    if not _extending(services):
+        return root  # nothing extends: each service stays as it is
     resolved: dict[str, YNode] = {k.text: v for k, v in services.items}
     for key, _ in services.items:
         _extend(key.text, resolved, path, base_dir, context, [], resets)
@@ -982,6 +1061,18 @@ def _apply_extends(
         root.location,
         root.tag,
     )
+
+
+def _extending(services: YMap) -> bool:
+    """Whether a service has ``extends``; refuses, as :func:`_extend` would (in the same
+    order), a service that is neither a mapping nor null."""
+    for key, service in services.items:
+        if isinstance(service, YMap):
+            if "extends" in service.positions:
+                return True
+        elif not (isinstance(service, YScalar) and service.value is None):
+            raise SourceError(f"services.{key.text} must be a mapping", service.location)
+    return False
 
 
 def _extend(
@@ -1168,12 +1259,22 @@ def _resolve_list_env(service: YNode, variables: Mapping[str, Variable]) -> YNod
         _resolved_item(i, variables) if isinstance(i, EnvItem) and i.form == "list" else i
         for i in env.items
     )
-    new_env = YSeq(items, env.location, env.tag)
-    return ymap(
-        tuple((k, new_env if k.text == "environment" else v) for k, v in service.items),
-        service.location,
-        service.tag,
-    )
+    return _with_value(service, "environment", YSeq(items, env.location, env.tag))
+
+
+def _with_value(node: YMap, key: str, value: YNode) -> YMap:
+    """``node`` with the value of every pair whose key is ``key`` replaced by ``value``.
+
+    A mapping whose keys are distinct (``positions`` has one per pair, the usual case) has
+    one such pair, at ``positions[key]``: only it is replaced, and the positions are shared.
+    """
+    if len(node.positions) != len(node.items):
+        items = tuple((k, value if k.text == key else v) for k, v in node.items)
+        return ymap(items, node.location, node.tag)
+    i = node.positions[key]
+    pairs = list(node.items)
+    pairs[i] = (pairs[i][0], value)
+    return _new(YMap, (tuple(pairs), node.location, node.tag, node.positions))
 
 
 def _resolved_item(item: EnvItem, variables: Mapping[str, Variable]) -> EnvItem:
@@ -1264,27 +1365,22 @@ def _strings(node: YNode | None) -> tuple[str, ...]:
 
 
 def _service(key: YScalar, node: YMap, context: _Context, profiles: tuple[str, ...]) -> Service:
-    node = _resolve_list_env(node, context.variables)
+    # Every environment item is resolved here, and the node's ``environment`` replaced by
+    # them below: what _resolve_list_env (list items only) would give is overwritten.
     env_node = node.get("environment")
     items = (
         [i for i in env_node.items if isinstance(i, EnvItem)] if isinstance(env_node, YSeq) else []
     )
-    items = [_resolved_item(i, context.variables) for i in items]
+    variables = context.variables
+    items = [i if i.value is not None else _resolved_item(i, variables) for i in items]
     declared = {i.key: i for i in items}  # the last definition of each key wins (uncity.go)
     env_files = _env_file_refs(node.get("env_file"))
-    file_layers = _env_file_layers(env_files, declared, context.variables)
-    layers = file_layers + [i.to_setting() for i in items]
+    layers = _env_file_layers(env_files, declared, variables) if env_files else []
+    layers += [i.to_setting() for i in items]
     environment = Settings.from_layers(layers)
     unset = tuple(s for s in environment.values() if s.value is None)
-    deduped = (
-        YSeq(tuple(declared.values()), env_node.location) if isinstance(env_node, YSeq) else None
-    )
-    if deduped is not None:
-        node = ymap(
-            tuple((k, deduped if k.text == "environment" else v) for k, v in node.items),
-            node.location,
-            node.tag,
-        )
+    if isinstance(env_node, YSeq):
+        node = _with_value(node, "environment", YSeq(tuple(declared.values()), env_node.location))
     return Service(
         name=key.text,
         location=key.location,
@@ -1301,15 +1397,20 @@ def _image(node: YNode | None) -> Setting | None:
     if not isinstance(node, YScalar) or node.value is None:
         return None
     meta = node if isinstance(node, IScalar) else None
-    return Setting(
-        key="image",
-        value=node.value,
-        location=node.location,
-        kind=SourceKind.COMPOSE,
-        origin=meta.origin if meta else (),
-        raw=node.raw,
-        missing=meta.missing if meta else (),
-        from_origin=meta.from_origin if meta else False,
+    # Setting(key="image", ...) without the generated Python-level __new__.
+    return _new(
+        Setting,
+        (
+            "image",
+            node.value,
+            node.location,
+            _COMPOSE,
+            meta.origin if meta else (),
+            node.raw,
+            meta.missing if meta else (),
+            meta.from_origin if meta else False,
+            None,
+        ),
     )
 
 
@@ -1334,7 +1435,8 @@ def _env_file_refs(node: YNode | None) -> tuple[EnvFileRef, ...]:
         fmt = format_node.value if isinstance(format_node, YScalar) else None
         if fmt not in (None, "raw", ".env"):
             raise SourceError(f'unsupported env_file format "{fmt}"', format_node.location)  # type: ignore[union-attr]
-        ref = EnvFileRef(path, required, path.is_file(), path_node.location, fmt)
+        exists = _is_file(str(path))  # Path.is_file
+        ref = _new(EnvFileRef, (path, required, exists, path_node.location, fmt))
         spelling = entry.get("x-spelling")
         key = spelling.text if isinstance(spelling, YScalar) else str(path)
         refs[key] = ref  # keeps the first position, takes the last definition
@@ -1353,7 +1455,7 @@ def _env_file_layers(
     from earlier files and earlier lines alike, the latest winning (``loadEnvFile``).
     """
     own = {
-        k: Variable(k, i.value, i.location, i.origin)
+        k: _new(Variable, (k, i.value, i.location, i.origin))
         for k, i in declared.items()
         if i.value is not None
     }

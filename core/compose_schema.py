@@ -90,8 +90,14 @@ def unknown_keys(node: YMap, allowed: frozenset[str], path: str, *, extensions: 
         raise SourceError(message, extra[0][0].location)
 
 
-def validate_model(model: YMap) -> None:
-    """The schema checks of one merged model (``schema.Validate`` after each file)."""
+def validate_model(model: YMap, checked: dict[int, YNode] | None = None) -> None:
+    """The schema checks of one merged model (``schema.Validate`` after each file).
+
+    ``checked`` (by ``id``) holds the service nodes that passed an earlier call: a later
+    model that still holds the very same node (a service a later file does not touch) does
+    not check it again, since :func:`validate_service` depends on the node alone (its name
+    only words the message). The nodes are kept in it, so an ``id`` is never reused.
+    """
     unknown_keys(model, TOP_LEVEL_KEYS, "", extensions=True)
     services = model.get("services")
     if services is None:
@@ -103,7 +109,11 @@ def validate_model(model: YMap) -> None:
         names = ", ".join(f"'{k.text}'" for k in bad)
         raise SourceError(f"services additional properties {names} not allowed", bad[0].location)
     for key, service in services.items:
-        validate_service(key.text, service)
+        if checked is None:
+            validate_service(key.text, service)
+        elif checked.get(id(service)) is not service:
+            validate_service(key.text, service)
+            checked[id(service)] = service
 
 
 def validate_service(name: str, service: YNode) -> None:

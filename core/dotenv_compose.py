@@ -45,6 +45,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from itertools import accumulate
 from pathlib import Path
 
 from mail_lint.errors import SourceError
@@ -63,6 +64,8 @@ _LEADING_SPACES = re.compile("[" + _UNICODE_SPACE + "]*")
 # Go's \s is [\t\n\f\r ].
 _EXPORT = re.compile(r"export[\t\n\f\r ]+")
 _KEY_RUN = re.compile(r"[A-Za-z0-9_.\-\[\]" + _INLINE_SPACE + "]*")
+#: A key of ASCII key characters (no space) directly followed by ``=``.
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.\-\[\]]+(?==)")
 _QUOTED = {
     '"': re.compile(r'"((?:[^"\\]|\\.)*+)"', re.DOTALL),
     "'": re.compile(r"'((?:[^'\\]|\\.)*+)'", re.DOTALL),
@@ -82,6 +85,7 @@ _SIMPLE_ESCAPES = {
 }
 _OCTAL = re.compile("[0-7]{3}")
 _new = tuple.__new__
+_PLUS_ONE = (1).__add__
 _BOM = "\ufeff"
 
 
@@ -92,8 +96,10 @@ class _Positions:
 
     def __init__(self, text: str, path: Path) -> None:
         self._path = path
-        self._starts = [0]
-        self._starts.extend(m.end() for m in re.finditer("\n", text))
+        # The offset after each "\n": the running sum of the lines' lengths plus one.
+        pieces = text.split("\n")
+        pieces.pop()
+        self._starts = list(accumulate(map(_PLUS_ONE, map(len, pieces)), initial=0))
 
     def at(self, offset: int, end: int | None = None) -> Location:
         """The location of ``offset``, spanning to the exclusive ``end`` when given."""
@@ -101,7 +107,12 @@ class _Positions:
         line = bisect.bisect_right(starts, offset) - 1
         if end is None:
             return Location(self._path, line + 1, offset - starts[line] + 1)
-        end_line = bisect.bisect_right(starts, end) - 1
+        # The end is on the same line (the usual case) when no line starts at or before it.
+        nxt = line + 1
+        if nxt == len(starts) or end < starts[nxt]:
+            end_line = line
+        else:
+            end_line = bisect.bisect_right(starts, end) - 1
         # tuple.__new__: Location's generated __new__ is a Python call, made twice a line.
         return _new(
             Location,
@@ -170,9 +181,10 @@ class _Reader:
     def _add(self, entry: DotenvEntry) -> None:
         """Record ``entry``; later lines can interpolate it."""
         self._entries.append(entry)
-        variable = entry.to_variable()
-        if variable is not None:
-            self._known[entry.key] = variable
+        if entry.value is not None:  # entry.to_variable()
+            self._known[entry.key] = _new(
+                Variable, (entry.key, entry.value, entry.location, entry.origin)
+            )
 
     def _inherited(self, key: str, key_location: Location) -> DotenvEntry:
         """A bare ``KEY``: its value comes from the lookup, else it is left unset."""
@@ -215,18 +227,27 @@ class _Parser(_Reader):
     def _statement(self, start: int) -> int:
         """One ``KEY=value`` (or bare ``KEY``) from ``start``; returns the offset after it."""
         text = self._text
-        if _EXPORT.match(text, start):
+        if text.startswith("export", start) and _EXPORT.match(text, start):
             start = _INLINE_SPACES.match(text, start + len("export")).end()
         if start == len(text):
             raise SourceError("zero length string", self._pos.at(start))
-        stop = self._key_end(start)
-        terminator = text[stop] if stop < len(text) else ""
-        key = text[start:stop].rstrip(_UNICODE_SPACE) if terminator else ""
+        plain = _PLAIN_KEY.match(text, start)
+        if plain is not None:
+            # ``KEY=`` with ASCII key characters and no space: what _key_end finds (the key
+            # run stops at the `=`), the key needing no trimming.
+            key = plain.group()
+            stop = plain.end()
+            terminator = "="
+        else:
+            stop = self._key_end(start)
+            terminator = text[stop] if stop < len(text) else ""
+            key = text[start:stop].rstrip(_UNICODE_SPACE) if terminator else ""
         key_location = self._pos.at(start, start + len(key))
         if " " in key:
             raise SourceError("key cannot contain a space", key_location)
         value_start = start if not terminator else stop + 1
-        value_start = _INLINE_SPACES.match(text, value_start).end()
+        if value_start < len(text) and text[value_start] in _INLINE_SPACE:
+            value_start = _INLINE_SPACES.match(text, value_start).end()
         if terminator == "\n":
             self._add(self._inherited(key, key_location))
             return value_start
@@ -277,7 +298,9 @@ class _Parser(_Reader):
         value = raw.replace("\\" + quote, quote)
         location = self._pos.at(start, match.end())
         if quote == "'":
-            self._add(DotenvEntry(key, value, location, key_location, raw, quote))
+            self._add(
+                _new(DotenvEntry, (key, value, location, key_location, raw, quote, (), (), False))
+            )
         else:
             template = _ESCAPE.sub(_unescape, value)
             self._add(self._interpolated(key, key_location, location, template, raw, quote))
@@ -293,17 +316,26 @@ class _Parser(_Reader):
         quote: str,
     ) -> DotenvEntry:
         """An entry whose value is ``template`` interpolated."""
+        # DotenvEntry(key, value, ..., from_origin) without the generated Python-level
+        # __new__; a template without `$` is its own value (what interpolate returns).
+        if "$" not in template:
+            return _new(
+                DotenvEntry, (key, template, location, key_location, raw, quote, (), (), False)
+            )
         result = interpolate(template, self._resolve, location=location)
-        return DotenvEntry(
-            key=key,
-            value=result.value,
-            location=location,
-            key_location=key_location,
-            raw=raw,
-            quote=quote,
-            origin=result.origin,
-            missing=result.missing,
-            from_origin=result.from_origin,
+        return _new(
+            DotenvEntry,
+            (
+                key,
+                result.value,
+                location,
+                key_location,
+                raw,
+                quote,
+                result.origin,
+                result.missing,
+                result.from_origin,
+            ),
         )
 
 
@@ -335,7 +367,8 @@ class _RawParser(_Reader):
         if equals:
             value_offset = key_offset + len(key) + 1
             location = self._pos.at(value_offset, value_offset + len(value))
-            self._add(DotenvEntry(key, value, location, key_location, value))
+            entry = (key, value, location, key_location, value, "", (), (), False)
+            self._add(_new(DotenvEntry, entry))
             return
         self._add(self._inherited(key, key_location))
 

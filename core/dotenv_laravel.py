@@ -82,6 +82,8 @@ _TOKEN = re.compile(
     r"(?P<nl>[\r\n]{1,1000})|(?P<ws>[ \t\v\f]{1,1000})|(?P<bs>\\)|(?P<sq>')|(?P<dq>\")"
     r"|(?P<hash>\#)|(?P<dollar>\$)|(?P<other>[^ \t\n\v\f\r\\'\"\#$]{1,1000})"
 )
+#: A value made of ``other`` tokens only (no space, quote, backslash, ``#`` or ``$``).
+_PLAIN_VALUE = re.compile(r"[^ \t\n\v\f\r\\'\"\#$]+")
 #: ``Resolver.php`` ``resolveVariable``.
 _REFERENCE = re.compile(r"\$\{([a-zA-Z0-9_.]+)\}")
 
@@ -99,6 +101,7 @@ _INITIAL, _UNQUOTED, _SINGLE, _DOUBLE, _ESCAPE, _WHITESPACE, _COMMENT = range(7)
 _REJECT_STATES = (_SINGLE, _DOUBLE, _ESCAPE)
 
 _INVALID = "The environment file is invalid! Failed to parse dotenv file."
+_new = tuple.__new__
 
 
 class _Entry(NamedTuple):
@@ -267,6 +270,13 @@ def _parse_value(text: str, at: int) -> _Value:
     value = _Value()
     if text.strip(_TRIM) == "":
         return value
+    if _PLAIN_VALUE.fullmatch(text):
+        # Only "other" tokens: the state machine appends each one, unquoted (INITIAL, then
+        # UNQUOTED), and accepts; the value is the text itself.
+        value.chars = text
+        value.start = value.raw_start = 0
+        value.raw_end = value.end = len(text)
+        return value
     state = _INITIAL
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or ""
@@ -385,16 +395,21 @@ def _entry(
     if external is not None:
         value, origin, missing = external.value, origin_chain((external,)), ()
         from_origin = True
-    return DotenvEntry(
-        key=parsed.name,
-        value=value,
-        location=parsed.location,
-        key_location=parsed.key_location,
-        raw=parsed.raw,
-        quote=parsed.value.quote if parsed.value is not None else "",
-        origin=origin,
-        missing=missing,
-        from_origin=from_origin,
+    quote = parsed.value.quote if parsed.value is not None else ""
+    # DotenvEntry(key=..., ...) without the generated Python-level __new__.
+    return _new(
+        DotenvEntry,
+        (
+            parsed.name,
+            value,
+            parsed.location,
+            parsed.key_location,
+            parsed.raw,
+            quote,
+            origin,
+            missing,
+            from_origin,
+        ),
     )
 
 

@@ -48,7 +48,7 @@ Lookup = Callable[[str], Variable | None]
 #   \$(?:(?P<escaped>\$)|(?P<named>NAME)|\{(?:(?P<braced>NAME(?::?[-+?](.*))?)\}|(?P<invalid>)))
 # with NAME (?i)[_a-z][_a-z0-9]*. Go's (?i) folds k to the Kelvin sign and s to the long s;
 # nothing else (not the dotted/dotless i that Python's re.IGNORECASE would add).
-_FOLDED = ("\u017f", "\u212a")
+_FOLDED = ("\u017f", "\u212a")  # (tested one by one in _Template)
 _NAME = "[_a-zA-Z][_a-zA-Z0-9]*"
 _FOLDED_NAME = "[_a-zA-Z\u017f\u212a][_a-zA-Z0-9\u017f\u212a]*"
 #: ``${A:-${B:-...}}`` nested deeper than this is refused: the nesting is interpolated
@@ -193,7 +193,7 @@ class _Template:
         self._line_end = -1
         self._brace = -1
         #: The head pattern for this text: ASCII names, unless a folded letter occurs.
-        self.head = _folded_head() if any(c in text for c in _FOLDED) else _HEAD
+        self.head = _folded_head() if "\u017f" in text or "\u212a" in text else _HEAD
 
     def last_brace(self, at: int) -> int:
         """The last ``}`` at or after ``at`` on its line (inside the template), or -1."""
@@ -371,8 +371,11 @@ def interpolate(
     """
     if "$" not in text:
         return Interpolated(text)
+    whole = _WHOLE.fullmatch(text)
     run = _Run(lookup)
     try:
+        if whole is not None:  # the most common template, without the general scan
+            return _whole(whole, lookup)
         piece = _substitute(text, run)
     except (_InvalidTemplate, _MissingRequired) as exc:
         raise SourceError(_error(exc, what), location or _DEFAULT_LOCATION) from None
@@ -387,6 +390,39 @@ def interpolate(
         missing=tuple(dict.fromkeys(run.missing)),
         from_origin=piece.direct is not None,
     )
+
+
+#: A text that is one reference, ``${NAME}`` or ``${NAME<operator><text>}``, whose text holds
+#: no ``$``, brace or newline (a plain default, alternate or error message).
+_WHOLE = re.compile(r"\$\{(" + _NAME + r")(?:(:?[-+?])([^${}\n]*))?\}")
+
+
+def _whole(match: re.Match[str], lookup: Lookup) -> Interpolated:
+    """:func:`interpolate` of a text :data:`_WHOLE` matches, without the scan.
+
+    Exact: the scan finds that one reference, cut at its only ``}``, and interpolating its
+    text (no ``$``) gives the text itself and looks nothing up; then :func:`_replace` or
+    :func:`_apply` decides, and the value is the variable's own text exactly when it comes
+    from the variable (``from_origin``). Only ``${NAME}`` warns about an unset variable."""
+    name, operator, argument = match.groups()
+    variable = lookup(name)
+    if operator is None:
+        if variable is None:
+            return Interpolated("", (), (name,))
+    else:
+        empty = variable is None or variable.value == ""
+        if operator in ("-", ":-"):
+            if variable is None or (operator == ":-" and empty):
+                return Interpolated(argument)
+        elif operator in ("+", ":+"):
+            if variable is not None and (operator == "+" or not empty):
+                return Interpolated(argument)
+            if variable is None:
+                return Interpolated("")
+        elif variable is None or (operator == ":?" and empty):
+            raise _MissingRequired(name, argument)
+    assert variable is not None
+    return Interpolated(variable.value, origin_chain((variable,)), (), True)
 
 
 def _unset(_name: str) -> Variable | None:

@@ -103,10 +103,13 @@ class Settings(Mapping[str, Setting]):
     @classmethod
     def from_layers(cls, layers: list[Setting]) -> Settings:
         """Build from definitions in precedence order, lowest first; the last one wins."""
-        effective: dict[str, Setting] = {}
+        effective = {setting.key: setting for setting in layers}
+        if len(effective) == len(layers):
+            # Every key defined once (the usual case): each history is that one definition,
+            # in the same (first-definition) order the general loop below gives.
+            return cls(effective, {k: (s,) for k, s in effective.items()})
         history: dict[str, list[Setting]] = {}
         for setting in layers:
-            effective[setting.key] = setting
             history.setdefault(setting.key, []).append(setting)
         return cls(effective, {k: tuple(v) for k, v in history.items()})
 
@@ -187,20 +190,26 @@ class DotenvEntry(NamedTuple):
 
     def to_setting(self, kind: SourceKind) -> Setting:
         """This entry as a :class:`Setting` of the given kind."""
-        return Setting(
-            key=self.key,
-            value=self.value,
-            location=self.location,
-            kind=kind,
-            origin=self.origin,
-            raw=self.raw,
-            missing=self.missing,
-            from_origin=self.from_origin,
-            key_location=self.key_location,
+        # Setting(key=..., ...) with every field given, without the generated Python-level
+        # __new__ (one call per dotenv line).
+        key, value, location, key_location, raw, _, origin, missing, from_origin = self
+        return _new(
+            Setting, (key, value, location, kind, origin, raw, missing, from_origin, key_location)
         )
 
     def to_variable(self) -> Variable | None:
         """This entry as a variable later lines and other files can interpolate."""
         if self.value is None:
             return None
-        return Variable(self.key, self.value, self.location, self.origin)
+        return _new(Variable, (self.key, self.value, self.location, self.origin))
+
+
+_new = tuple.__new__
+# The tuple.__new__ calls above write the fields in this order.
+assert Setting._fields == (
+    "key", "value", "location", "kind", "origin", "raw", "missing", "from_origin", "key_location"
+)  # fmt: skip
+assert DotenvEntry._fields == (
+    "key", "value", "location", "key_location", "raw", "quote", "origin", "missing", "from_origin"
+)  # fmt: skip
+assert Variable._fields == ("name", "value", "location", "origin")

@@ -71,7 +71,12 @@ class _Lines:
         line = bisect_right(starts, start) - 1
         if end is None:
             return Location(self.path, line + 1, start - starts[line] + 1)
-        end_line = bisect_right(starts, end) - 1
+        # The end is on the same line (the usual case) when no line starts at or before it.
+        nxt = line + 1
+        if nxt == len(starts) or end < starts[nxt]:
+            end_line = line
+        else:
+            end_line = bisect_right(starts, end) - 1
         return _new(
             Location,
             (
@@ -167,7 +172,9 @@ def _simple_ini(
     Exact for such a text: ``RawConfigParser._read`` then takes no line as a continuation
     (none is indented), adds only empty lines to values (which its final ``rstrip`` drops),
     and finds no error; a repeated section continues the first, a repeated option takes the
-    later value in the earlier place. Its own header and option patterns are used.
+    later value in the earlier place. Its own header pattern is used; its option pattern
+    (``RawConfigParser.OPTCRE``, ``(?P<option>.*?)\\s*(?P<vi>=|:)\\s*(?P<value>.*)$``) is
+    applied by hand, see below.
     """
     default = _DEFAULT_SECTION
     defaults: dict[str, str] = {}
@@ -176,7 +183,6 @@ def _simple_ini(
     current: dict[str, str] | None = None
     section = ""
     header = parser.SECTCRE.match
-    option = parser.OPTCRE.match
     offset = 0
     lines = text.split("\n")
     if lines[-1] == "":  # io.StringIO yields no line after a final newline
@@ -188,22 +194,30 @@ def _simple_ini(
             continue
         if line[0].isspace():  # a continuation line, or an indented header or option
             return None
-        found = header(stripped)
+        # (The header pattern starts with a "[": no other line needs trying.)
+        found = header(stripped) if stripped[0] == "[" else None
         if found is not None:
             section = found.group("header")
             current = defaults if section == default else sections.setdefault(section, {})
             continue
-        found = option(stripped)
-        if current is None or found is None or not found.group("option"):
+        # OPTCRE by hand (its lazy group costs a try per character): the option is the text
+        # before the first delimiter less the spaces (``\s``: str.isspace) before it, the
+        # value what follows less the spaces after it; no delimiter, no match. A line has no
+        # "\n", which ``.`` would not match. ``stripped`` starts where ``line`` does.
+        equals, colon = stripped.find("="), stripped.find(":")
+        delimiter = equals if colon == -1 or -1 < equals < colon else colon
+        if current is None or delimiter <= 0:  # no match, or an empty option
             return None  # configparser reports an error
-        name = found.group("option").rstrip()
+        name = stripped[:delimiter].rstrip()
         key = name.lower()  # RawConfigParser.optionxform
-        value = found.group("value").strip()
+        after = stripped[delimiter + 1 :]
+        value = after.strip()
         current[key] = value
-        value_at = at + found.start("value")
-        positions[(section, key)] = _IniOption(
-            _Span(at, at + len(name)), _Span(value_at, value_at + len(value)) if value else None
-        )
+        value_at = at + delimiter + 1 + len(after) - len(after.lstrip())
+        # _IniOption(_Span(...), _Span(...) or None), without the generated __new__ calls.
+        key_span = _new(_Span, (at, at + len(name)))
+        value_span = _new(_Span, (value_at, value_at + len(value))) if value else None
+        positions[(section, key)] = _new(_IniOption, (key_span, value_span))
     return defaults, sections, positions
 
 
@@ -221,13 +235,22 @@ def _simple_ini_settings(
         _ini_setting(f"{default}.{option}", value, positions.get((default, option)), lines, text)
         for option, value in defaults.items()
     ]
+    location = lines.location
     for section, own in sections.items():
         options = dict(own)
         for option, value in defaults.items():
             options.setdefault(option, value)
         for option, value in options.items():
             found = positions.get((section, option)) or positions.get((default, option))
-            settings.append(_ini_setting(f"{section}.{option}", value, found, lines, text))
+            key = f"{section}.{option}"
+            if found is not None and found.value is not None:
+                # _ini_setting of an option with a value, inlined (most options).
+                start, end = found.value
+                place = location(start, end)
+                setting = (key, value, place, _SETTINGS_FILE, (), text[start:end], (), False, None)
+                settings.append(_new(Setting, setting))
+            else:
+                settings.append(_ini_setting(key, value, found, lines, text))
     return tuple(settings)
 
 
@@ -299,18 +322,29 @@ def _leaves(
 ) -> None:
     """Every leaf (and every empty list or table) with its key path and its setting name
     (``("smtp", 0, "host")`` is ``smtp[0].host``), in document order."""
+    # A scalar member is appended here rather than by a call of its own (most are).
     if isinstance(value, dict):
         if not value and keypath:
             out.append((keypath, name, value))
         for key, item in value.items():
-            _leaves(item, (*keypath, key), f"{name}.{key}" if name else key, out)
+            item_name = f"{name}.{key}" if name else key
+            if isinstance(item, _CONTAINERS):
+                _leaves(item, (*keypath, key), item_name, out)
+            else:
+                out.append(((*keypath, key), item_name, item))
     elif isinstance(value, list):
         if not value:
             out.append((keypath, name, value))
         for index, item in enumerate(value):
-            _leaves(item, (*keypath, index), f"{name}[{index}]", out)
+            if isinstance(item, _CONTAINERS):
+                _leaves(item, (*keypath, index), f"{name}[{index}]", out)
+            else:
+                out.append(((*keypath, index), f"{name}[{index}]", item))
     else:
         out.append((keypath, name, value))
+
+
+_CONTAINERS = (dict, list)
 
 
 def _settings(
@@ -330,9 +364,16 @@ def _settings(
         while span is None and len(full) > len(prefix):
             full = full[:-1]
             span = spans.get(full)
-        raw = text[span.start : span.end] if span is not None else None
-        location = lines.location(span.start, span.end) if span is not None else None
-        shown = "[]" if value == [] else "{}" if value == {} else render(value, raw or "")
+        raw: str | None = None
+        location: Location | None = None
+        if span is not None:
+            start, end = span
+            raw = text[start:end]
+            location = lines.location(start, end)
+        if value.__class__ is str:  # (no str equals [] or {})
+            shown = render(value, raw or "")
+        else:
+            shown = "[]" if value == [] else "{}" if value == {} else render(value, raw or "")
         settings.append(_setting(name, shown, location, raw))
     return tuple(settings)
 
@@ -607,15 +648,16 @@ def _json_text(value: object, raw: str) -> str | None:
     return raw
 
 
-#: One JSON token: a string, a punctuation mark, or a number or literal (``true``, ``NaN``,
-#: ``-Infinity``: in a document ``json`` accepted, one runs to the next delimiter or space).
 #: One JSON token, by group: a string, ``:``, ``,``, an opening or a closing bracket, or a
 #: number or literal (``true``, ``NaN``, ``-Infinity``: in a document ``json`` accepted,
-#: one runs to the next delimiter or space).
+#: one runs to the next delimiter or space). The JSON whitespace before a token is part of
+#: the match (one run, rather than a failed try of every alternative at each space): the
+#: token is the group ``lastindex``.
 _JSON_TOKEN = re.compile(
-    r'("[^"\\]*(?:\\.[^"\\]*)*")|(:)|(,)|([{\[])|([}\]])|([^\s{}\[\],:"]+)', re.DOTALL
+    r'[ \t\n\r]*(?:("[^"\\]*(?:\\.[^"\\]*)*")|(:)|(,)|([{\[])|([}\]])|([^\s{}\[\],:"]+))',
+    re.DOTALL,
 )
-_STRING, _COLON, _COMMA, _OPEN, _CLOSE = 1, 2, 3, 4, 5
+_STRING, _COLON, _COMMA, _OPEN, _CLOSE, _LITERAL = 1, 2, 3, 4, 5, 6
 
 
 def _json_spans(
@@ -640,12 +682,12 @@ def _json_spans(
         kind = match.lastindex
         if kind == _STRING:
             if expect_key:
-                token = match.group()
+                token = match.group(kind)
                 key = token[1:-1] if "\\" not in token else scanstring(token, 1)[0]
                 path = (*stack[-1][0], key)
                 expect_key = False
             else:
-                spans[path] = _new(_Span, match.span())
+                spans[path] = _new(_Span, match.span(kind))
         elif kind == _COLON:
             continue
         elif kind == _COMMA:
@@ -656,12 +698,13 @@ def _json_spans(
                 top[3] += 1
                 path = (*top[0], top[3])
         elif kind == _OPEN:
-            is_object = match.group() == "{"
-            stack.append([path, match.start(), is_object, 0])
+            start = match.start(kind)
+            is_object = text[start] == "{"
+            stack.append([path, start, is_object, 0])
             if len(stack) > MAX_DEPTH:
                 raise SourceError(
                     f"JSON nested deeper than {MAX_DEPTH} levels: refused",
-                    lines.location(match.start()),
+                    lines.location(start),
                 )
             if is_object:
                 expect_key = True
@@ -671,6 +714,6 @@ def _json_spans(
             container, start = stack.pop()[:2]
             spans[container] = _Span(start, match.end())
             expect_key = False
-        else:
-            spans[path] = _new(_Span, match.span())
+        else:  # a number or literal
+            spans[path] = _new(_Span, match.span(_LITERAL))
     return spans

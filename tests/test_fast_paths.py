@@ -6,18 +6,30 @@ from __future__ import annotations
 
 import json
 import random
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
-from mail_lint import compose, settingsfiles
+from mail_lint import (
+    compose,
+    compose_schema,
+    dotenv_compose,
+    dotenv_laravel,
+    interpolation,
+    settingsfiles,
+)
 from mail_lint.compose import ComposeOptions, load_project
+from mail_lint.dotenv_compose import parse_compose_dotenv
+from mail_lint.dotenv_laravel import parse_laravel_dotenv
 from mail_lint.errors import SourceError
 from mail_lint.instance import AppInstance, per_instance
-from mail_lint.model import Settings
+from mail_lint.interpolation import interpolate
+from mail_lint.model import Location, Setting, Settings, SourceKind, Variable
 from mail_lint.secrets import MASK, Scrubber
 from mail_lint.settingsfiles import MAX_DEPTH, load_ini, load_json
-from mail_lint.yamlsource import YMap, load_yaml_documents, load_yaml_stream
+from mail_lint.yamlsource import YMap, YNode, load_yaml_documents, load_yaml_stream
 
 # -- the scrubber ----------------------------------------------------------------------------
 
@@ -132,6 +144,116 @@ def test_the_second_reading_of_the_project_env_still_fails_through_an_escaped_do
     assert project.variables.value("Y") == "two"
 
 
+def _outcome(call: Callable[[], object]) -> object:
+    """What ``call`` returns, or its error's message and place."""
+    try:
+        return call()
+    except SourceError as exc:
+        return f"{exc.message} at {exc.location}"
+
+
+def test_a_whole_reference_interpolates_as_the_general_scan_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``${NAME}`` and ``${NAME<op>text}`` skip the scan (interpolation._whole)."""
+    env = {"A": Variable("A", "a", Location(Path(".env"), 1, 3)), "E": Variable("E", "")}
+    names = ["A", "E", "U", "a", "A1"]
+    operators = ["", ":-", "-", ":+", "+", ":?", "?", ":", "!"]
+    arguments = ["", "x", "a b", "é", "{", "$A", "${A}", "}", "\n"]
+    texts = [
+        f"${{{name}{operator}{argument}}}{tail}"
+        for name in names
+        for operator in operators
+        for argument in arguments
+        for tail in ("", "}", " ")
+    ]
+    texts += ["$A", "${A", "${}", "$${A}", "${A}${A}"]
+    fast = [_outcome(lambda t=t: interpolate(t, env.get, what="x")) for t in texts]
+    monkeypatch.setattr(interpolation, "_WHOLE", re.compile(r"(?!)"))
+    general = [_outcome(lambda t=t: interpolate(t, env.get, what="x")) for t in texts]
+    assert fast == general
+    assert fast[texts.index("${A}")] == interpolate("${A}", env.get)  # (the fast path ran)
+
+
+def test_an_env_file_name_joins_onto_the_project_folder_as_pathlib_joins_it() -> None:
+    rnd = random.Random(11)
+    pieces = ["a", "b.env", ".", "..", "/", "./", "~", " ", ".env", "x/"]
+    bases = ["/", "//", "/p", "/p/q", "p", "."]
+    for _ in range(2000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 4)))
+        base = rnd.choice(bases)
+        joined = compose._joined_name(base, text)
+        if joined is not None:
+            assert not text.startswith(("~", "/"))
+            assert joined == str(Path(base) / Path(text)), (base, text)
+
+
+def test_compose_dotenv_plain_keys_read_as_the_general_key_scan_reads_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rnd = random.Random(13)
+    pieces = ["A", "b_1", ".", "-", "[", "]", "=", ":", " ", "\t", "\u00a0", "export ", "'"]
+    pieces += ['"', "#", "é", "\n", "$A", "x", "=v", "=\t v"]
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 12))) for _ in range(1500)]
+
+    def parse(text: str) -> object:
+        return _outcome(lambda: parse_compose_dotenv(text, Path(".env"), lookup={}.get))
+
+    fast = [parse(text) for text in texts]
+    monkeypatch.setattr(dotenv_compose, "_PLAIN_KEY", re.compile(r"(?!)"))
+    assert fast == [parse(text) for text in texts]
+
+
+def test_a_symlink_loop_is_refused_whether_or_not_the_project_env_is_looked_up(
+    tmp_path: Path,
+) -> None:
+    """``load_project`` resolves the folder without ``resolve()``'s last stat when the
+    ``.env`` lookup stands in for it."""
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    for files in ((), (Path("compose.yml"),)):
+        with pytest.raises(RuntimeError, match="Symlink loop from"):
+            load_project(ComposeOptions(project_dir=tmp_path / "a", files=files))
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "compose.yml").write_text("services:\n  a:\n    image: alpine\n")
+    (tmp_path / "p" / ".env").symlink_to(tmp_path / "p" / ".env")  # a loop of its own
+    project = load_project(ComposeOptions(project_dir=tmp_path / "p"))
+    assert project.dotenv is None and list(project.services) == ["a"]
+
+
+def test_a_service_a_later_file_leaves_alone_is_validated_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "compose.yml").write_text(
+        "services:\n  a:\n    image: alpine\n  b:\n    image: alpine\n"
+    )
+    (tmp_path / "compose.override.yml").write_text("services:\n  b:\n    image: [x]\n")
+    checked: list[str] = []
+    validate = compose_schema.validate_service
+
+    def counting(name: str, service: YNode) -> None:
+        checked.append(name)
+        validate(name, service)
+
+    monkeypatch.setattr(compose_schema, "validate_service", counting)
+    with pytest.raises(SourceError, match=r"services\.b\.image must be a string"):
+        load_project(ComposeOptions(project_dir=tmp_path))
+    assert checked == ["a", "b", "b"]
+
+
+def test_settings_history_of_repeated_and_single_keys() -> None:
+    rnd = random.Random(17)
+    for _ in range(200):
+        layers = [
+            Setting(rnd.choice("abcd"), str(i), None, SourceKind.COMPOSE)
+            for i in range(rnd.randint(0, 6))
+        ]
+        settings = Settings.from_layers(layers)
+        assert dict(settings) == {s.key: s for s in layers}
+        for key in settings:
+            assert settings.history(key) == tuple(s for s in layers if s.key == key)
+
+
 # -- settings files --------------------------------------------------------------------------
 
 INI_TEXTS = (
@@ -143,6 +265,12 @@ INI_TEXTS = (
     "[Email]\nkey = value\n  continued\n",  # not simple: configparser reads it
     "key = value\n",  # no section header: an error either way
     "[Email]\n = value\n",  # no option name: an error either way
+    # The option pattern applied by hand: first delimiter of either kind, spaces around it.
+    "[Email]\nurl: http://x?a=b\nk=v:w\nt\t =\t v \nn\u00a0= \u00a0v\u3000\ne =   \n",
+    "[Email]\n[x = 1\nk = v\n",  # a bracket that is no header: an option
+    "[Email]\n=v\n",  # an empty option: an error either way
+    "[Email]\nno delimiter\n",  # an error either way
+    "[Email]\n\u00a0k = v\n",  # an indented option (a Unicode space): configparser reads it
 )
 
 
@@ -164,6 +292,37 @@ def test_simple_ini_files_read_as_configparser_reads_them(text: str) -> None:
     except SourceError as exc:
         fast = f"{exc.message} at {exc.location}"
     assert fast == _through_configparser(text)
+
+
+def test_simple_ini_random_option_lines_read_as_configparser_reads_them() -> None:
+    """The option pattern applied by hand, on lines of delimiters and (Unicode) spaces."""
+    rnd = random.Random(7)
+    alphabet = ["a", "B", " ", "\t", "=", ":", "\u00a0", "\u3000", "#", ";", "[", "]", "x"]
+    for _ in range(300):
+        lines = ["[S]"]
+        for _ in range(rnd.randint(1, 4)):
+            lines.append("k" + "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 8))))
+        text = "\n".join(lines) + rnd.choice(["", "\n"])
+        try:
+            fast: tuple[object, ...] | str = load_ini(text, Path("wg-dashboard.ini"))
+        except SourceError as exc:
+            fast = f"{exc.message} at {exc.location}"
+        assert fast == _through_configparser(text), text
+
+
+def test_laravel_plain_values_read_as_the_token_state_machine_reads_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rnd = random.Random(19)
+    pieces = ["A=", "v", "é", " ", "\t", "#", "'", '"', "\\", "$", "${A}", "\n", "\f", "\0", "x"]
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 8))) for _ in range(1500)]
+
+    def parse(text: str) -> object:
+        return _outcome(lambda: parse_laravel_dotenv(text, Path(".env"), lookup={}.get))
+
+    fast = [parse(text) for text in texts]
+    monkeypatch.setattr(dotenv_laravel, "_PLAIN_VALUE", re.compile(r"(?!)"))
+    assert fast == [parse(text) for text in texts]
 
 
 def test_json_spans_are_the_values_as_written() -> None:
