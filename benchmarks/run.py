@@ -1228,12 +1228,22 @@ def measure_memory(
     return runs, errors
 
 
-def predictions(result: ScenarioResult, size: int) -> dict[str, float]:
-    """Each tool's expected seconds per run at ``size``, scaling linearly from ``result``."""
-    if result.scenario.size < 1:
-        return {}
-    scale = size / result.scenario.size
-    return {tool: stats.wall_median * scale for tool, stats in result.stats.items()}
+def predictions(measured: Mapping[str, tuple[int, float]], size: int) -> dict[str, float]:
+    """Each tool's expected seconds per run at ``size``, scaling linearly from its wall
+    median on the largest corpus it was measured on (``tool: (projects, seconds)``): a tool
+    too slow for the last corpus is predicted from an earlier one, not run blind."""
+    return {tool: wall * size / at for tool, (at, wall) in measured.items() if at >= 1}
+
+
+def remember_walls(
+    measured: dict[str, tuple[int, float]], result: ScenarioResult
+) -> dict[str, tuple[int, float]]:
+    """``measured`` with the wall medians of a corpus scenario (the one-project scenario
+    times one compose file, not a project: it predicts nothing)."""
+    if result.scenario.size > 1:
+        for tool, stats in result.stats.items():
+            measured[tool] = (result.scenario.size, stats.wall_median)
+    return measured
 
 
 # ----------------------------------------------------------------------------- budgets
@@ -1623,17 +1633,16 @@ def run_scenarios(opts: Options, tb: Toolbox) -> tuple[list[ScenarioResult], lis
     if tb.has(MAIL_LINT) or tb.has(PYTHON):
         log("scenario version")
         results.append(measure(version_scenario(tb, opts), opts, {}))
-    previous: ScenarioResult | None = None
+    measured: dict[str, tuple[int, float]] = {}
     for size in opts.sizes:
         corpus = ensure_corpus(opts, size)
         corpora.append(corpus)
         build = project_scenario if size == 1 else corpus_scenario
         scenario = build(tb, opts, corpus)
         log(f"scenario {scenario.key}: {', '.join(cmd.tool for cmd in scenario.commands)}")
-        guess = predictions(previous, size) if previous and previous.scenario.size > 1 else {}
-        result = measure(scenario, opts, guess)
+        result = measure(scenario, opts, predictions(measured, size))
         results.append(result)
-        previous = result
+        remember_walls(measured, result)
     return results, corpora
 
 

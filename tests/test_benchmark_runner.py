@@ -460,3 +460,20 @@ def test_floor_composes_every_compose_file_of_the_manifest(tmp_path: Path) -> No
     (corpus / "p1" / "compose.override.yml").write_text("services: [\n")
     broken = subprocess.run([sys.executable, str(FLOOR), str(corpus)], capture_output=True)
     assert broken.returncode != 0 and b"composed" not in broken.stdout
+
+
+def test_a_tool_too_slow_for_one_corpus_is_predicted_for_the_next() -> None:
+    def result(size: int, **stats: object) -> object:
+        scenario = run.Scenario(f"corpus-{size}", "c", size, (), {}, (), 1, {}, ())
+        return run.ScenarioResult(scenario, stats, {}, ())
+
+    measured: dict[str, tuple[int, float]] = {}
+    run.remember_walls(measured, result(1, **{"dclint": _stats(0.4)}))
+    assert measured == {}  # one project times one compose file: it predicts no corpus
+    run.remember_walls(measured, result(100, **{"dclint": _stats(13.0), "floor": _stats(0.1)}))
+    # dclint was too slow for the 1,000-project corpus: not in that result's stats.
+    run.remember_walls(measured, result(1000, **{"floor": _stats(0.4)}))
+    guess = run.predictions(measured, 10_000)
+    assert guess == {"dclint": 1300.0, "floor": 4.0}
+    too_slow = run._too_slow(run._cmd("dclint", ["dclint"]), guess, 60.0)
+    assert too_slow is not None and "predicted 1,300 s per run" in too_slow.reason
