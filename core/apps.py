@@ -5,8 +5,6 @@ image patterns, the keys that identify the app, the settings files it reads and 
 reads at all.
 """
 
-from __future__ import annotations
-
 import enum
 import functools
 import re
@@ -83,7 +81,7 @@ class AppSpec(NamedTuple):
     #: (Laravel's ``Env``), so Compose's list form ``- KEY="v"`` does it no harm.
     unquotes_environment: bool = False
 
-    def matches_image(self, image: ImageRef) -> bool:
+    def matches_image(self, image: "ImageRef") -> bool:
         """Whether an image reference is one of this app's images."""
         return any(_glob_match(name, pat) for name in image.names for pat in self.images)
 
@@ -108,7 +106,7 @@ class ImageRef(NamedTuple):
     digest: str | None
 
     @classmethod
-    def parse(cls, reference: str) -> ImageRef:
+    def parse(cls, reference: str) -> "ImageRef":
         """Split an image reference into repository, tag and digest."""
         return _parse_image(cls, reference)
 

@@ -20,8 +20,6 @@ built from its ``env_file`` layers and ``environment`` (``types/project.go``
 stands in for it.
 """
 
-from __future__ import annotations
-
 import errno
 import os
 import stat

@@ -8,8 +8,6 @@ The file is validated with a JSON schema; ``jsonschema`` is imported only when a
 configuration file is found.
 """
 
-from __future__ import annotations
-
 import fnmatch
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence

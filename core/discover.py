@@ -1,8 +1,6 @@
 """Find what to lint: Compose projects (by Compose's own file names) and candidate settings
 files (``.env*`` and each plugin's declared settings files) under the given paths."""
 
-from __future__ import annotations
-
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path

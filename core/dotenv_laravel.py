@@ -59,8 +59,6 @@ python-dotenv is not used: it differs on every point above that fails or is lite
 ``$NAME`` forms and ``${A:-b}``).
 """
 
-from __future__ import annotations
-
 import re
 import unicodedata
 from bisect import bisect_right

@@ -46,8 +46,6 @@ above (it unescapes ``\\"`` and ``\\'``, keeps ``#`` that is not preceded by a s
 expand ``$NAME`` or single-quoted values, has no ``KEY: value`` form and no backticks).
 """
 
-from __future__ import annotations
-
 import re
 from bisect import bisect_right
 from pathlib import Path

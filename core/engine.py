@@ -5,8 +5,6 @@ the other files are still linted; a plugin or rule that raises becomes an ``ML00
 and the other rules still run.
 """
 
-from __future__ import annotations
-
 import functools
 import os
 import re
@@ -64,7 +62,7 @@ class RunOptions(NamedTuple):
     #: ``--app``: the app of standalone files.
     app: str | None = None
     #: The configuration files (``None``: no configuration, as the engine API's default).
-    configs: Configs | None = None
+    configs: "Configs | None" = None
     #: Apply ``# mail-lint: ignore[…]`` comments (and report unused ones as ML004).
     suppressions: bool = True
     #: Keep every instance and its transports in the result (``inspect``); without it only
@@ -111,7 +109,7 @@ class Partial(NamedTuple):
     #: Files a project read (real paths): never also linted as standalone files.
     consumed: frozenset[str]
     #: The suppression comments of those files, for the files that have any.
-    comments: tuple[tuple[str, tuple[Suppression, ...]], ...]
+    comments: "tuple[tuple[str, tuple[Suppression, ...]], ...]"
     #: What the worker's scrubber learnt (secret values, public text), for the parent's.
     secrets: frozenset[str]
     public: frozenset[str]
@@ -220,7 +218,7 @@ class _Run:
         if self.options.keep_instances:
             self.reports.append(report)
 
-    def part(self) -> _Run:
+    def part(self) -> "_Run":
         """A run with the same plugins and options and nothing found yet (in a worker):
         it still skips the files this run consumed."""
         fresh = _Run(self.host, self.options)
@@ -487,7 +485,7 @@ class _Run:
                 self._unreadable(UnreadableError(path, "is a symlink to nothing readable"))
         return found
 
-    def _detect_service(self, service: Service) -> AppSpec | None:
+    def _detect_service(self, service: "Service") -> AppSpec | None:
         if service.image is not None and service.image.value:
             image = ImageRef.parse(service.image.value)
             for app in self.apps:
@@ -502,7 +500,7 @@ class _Run:
         return None if best is None else best[1]
 
     def _service_instance(
-        self, app: AppSpec, project: ComposeProject, service: Service
+        self, app: AppSpec, project: "ComposeProject", service: "Service"
     ) -> AppInstance:
         version: Version | None = None
         if service.image is not None and service.image.value:
@@ -761,7 +759,7 @@ def _parse_dotenv(text: str, path: Path, spec: SettingsFile) -> Sequence[object]
     return parse_compose_dotenv(text, path)
 
 
-def _mounted_files(project_dir: Path, service: Service, spec: SettingsFile) -> list[Path]:
+def _mounted_files(project_dir: Path, service: "Service", spec: SettingsFile) -> list[Path]:
     """Host files that a bind mount of ``service`` places where the app reads ``spec``."""
     found: list[Path] = []
     for source, target in _bind_mounts(service):
@@ -780,7 +778,7 @@ def _mounted_files(project_dir: Path, service: Service, spec: SettingsFile) -> l
     return found
 
 
-def _bind_mounts(service: Service) -> list[tuple[str, str]]:
+def _bind_mounts(service: "Service") -> list[tuple[str, str]]:
     """``(host source, container target)`` of each bind mount of a service."""
     from mail_lint.yamlsource import YMap, YScalar, YSeq
 

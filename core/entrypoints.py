@@ -8,8 +8,6 @@ This scanner reads what it needs directly: the ``entry_points.txt`` of each ``*.
 have an entry point in the group. A test compares it with ``importlib.metadata``.
 """
 
-from __future__ import annotations
-
 import os
 import re
 import sys

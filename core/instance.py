@@ -1,7 +1,5 @@
 """An app instance: one detected app (a compose service or a standalone settings file)."""
 
-from __future__ import annotations
-
 import functools
 from collections.abc import Callable
 from pathlib import Path
@@ -37,8 +35,8 @@ class AppInstance(NamedTuple):
     #: The file that defines the instance (the compose file, or the standalone file).
     path: Path
     #: The compose service, when the instance is one.
-    service: Service | None = None
-    project: ComposeProject | None = None
+    service: "Service | None" = None
+    project: "ComposeProject | None" = None
     #: The image reference as a setting, when the instance is a compose service.
     image: Setting | None = None
 

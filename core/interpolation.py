@@ -29,8 +29,6 @@ dotenv reader reports: ``Invalid template: "<text>"`` and ``required variable X 
 value: <err>``.
 """
 
-from __future__ import annotations
-
 import contextlib
 import functools
 import re

@@ -6,8 +6,6 @@ commit). A loader builds them once; nothing mutates them after.
 Line and column numbers are 1-based, as editors and every peer linter show them.
 """
 
-from __future__ import annotations
-
 import enum
 from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from pathlib import Path
@@ -101,7 +99,7 @@ class Settings(Mapping[str, Setting]):
         return f"Settings({dict(self._effective)!r})"
 
     @classmethod
-    def from_layers(cls, layers: list[Setting]) -> Settings:
+    def from_layers(cls, layers: list[Setting]) -> "Settings":
         """Build from definitions in precedence order, lowest first; the last one wins."""
         effective = {setting.key: setting for setting in layers}
         if len(effective) == len(layers):

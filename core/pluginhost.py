@@ -7,8 +7,6 @@ both distributions. Plugins are only ever loaded from installed distributions, n
 linted tree.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Sequence
 from types import ModuleType
 from typing import Any, NamedTuple
@@ -57,7 +55,7 @@ class PluginHost:
         block: Iterable[str] = (),
         extra_plugins: Iterable[tuple[str, ModuleType | object]] = (),
         group: str = GROUP,
-    ) -> PluginHost:
+    ) -> "PluginHost":
         """Load the plugins: entry points of ``group`` (unless disabled), then ``extra_plugins``
         (name, module) pairs, which tests use.
 

@@ -6,8 +6,6 @@ there are left out: a port is listed only where the provider's own page (or, for
 marked, consistent third-party sources) names it, so "not offered" findings stay exact.
 """
 
-from __future__ import annotations
-
 import functools
 from typing import NamedTuple
 

@@ -12,8 +12,6 @@ There is no global registry: a plugin lists its rules explicitly and returns the
 ``mail_lint_rules`` hook.
 """
 
-from __future__ import annotations
-
 import enum
 import re
 from collections.abc import Callable, Iterable
@@ -77,9 +75,9 @@ class Finding(NamedTuple):
 class RuleContext(NamedTuple):
     """What a rule's check receives: the instance, the transport (for transport rules)."""
 
-    rule: Rule
-    instance: AppInstance
-    transport: Transport | None = None
+    rule: "Rule"
+    instance: "AppInstance"
+    transport: "Transport | None" = None
 
     def finding(
         self,

@@ -9,8 +9,6 @@ nested tables joined with ``.`` and list items as ``[i]`` (``smtp[0].host``); an
 or table is one setting whose value is ``[]`` or ``{}``.
 """
 
-from __future__ import annotations
-
 import re
 from bisect import bisect_right
 from collections.abc import Callable
@@ -162,7 +160,7 @@ _IniPositions = dict[tuple[str, str], "_IniOption"]
 
 
 def _simple_ini(
-    text: str, parser: type[configparser.RawConfigParser]
+    text: str, parser: "type[configparser.RawConfigParser]"
 ) -> tuple[dict[str, str], _IniSections, _IniPositions] | None:
     """Read an INI text in which every line is blank, a comment, or a section header or an
     ``option = value`` line starting in the first column; ``None`` for any other text
@@ -273,7 +271,7 @@ def _ini_setting(
 
 
 def _ini_positions(
-    text: str, parser: configparser.RawConfigParser
+    text: str, parser: "configparser.RawConfigParser"
 ) -> dict[tuple[str, str], _IniOption]:
     """Replay ``RawConfigParser._read`` line by line, recording spans instead of values."""
     positions: dict[tuple[str, str], _IniOption] = {}

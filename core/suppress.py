@@ -8,8 +8,6 @@ A selector is a code (``DOC005``), a prefix (``DOC``, ``SMTP0``) or a rule name
 ``ML004 unused-suppression``.
 """
 
-from __future__ import annotations
-
 import os
 import re
 from collections.abc import Iterable, Mapping

@@ -6,8 +6,6 @@ every ``Transport`` the same way, so a pitfall like "STARTTLS to port 465" is wr
 Every field remembers the settings it was derived from, so a finding can point at them.
 """
 
-from __future__ import annotations
-
 import enum
 from typing import Generic, NamedTuple, TypeVar
 

@@ -16,8 +16,6 @@ that carry 1-based locations. Composing here, rather than with ``yaml.compose``,
 - bound the nesting depth (``yaml.compose`` with the C loader segfaults on ~100 000 levels).
 """
 
-from __future__ import annotations
-
 import functools
 import math
 import operator
@@ -138,13 +136,13 @@ class YMap(NamedTuple):
     Build one with :func:`ymap`, which indexes the keys.
     """
 
-    items: tuple[tuple[YScalar, YNode], ...]
+    items: "tuple[tuple[YScalar, YNode], ...]"
     location: Location
     tag: str
     #: Key text to the position of its first pair in ``items``.
     positions: dict[str, int]
 
-    def get(self, key: str) -> YNode | None:  # type: ignore[override]
+    def get(self, key: str) -> "YNode | None":  # type: ignore[override]
         """The value of ``key`` (its text as written), ``None`` when absent."""
         i = self.positions.get(key)
         return None if i is None else self.items[i][1]
@@ -162,7 +160,7 @@ class YMap(NamedTuple):
         return key in self.positions
 
 
-def ymap(items: tuple[tuple[YScalar, YNode], ...], location: Location, tag: str = MAP) -> YMap:
+def ymap(items: "tuple[tuple[YScalar, YNode], ...]", location: Location, tag: str = MAP) -> YMap:
     """A :class:`YMap` of ``items`` (a repeated key keeps its first position)."""
     names = list(map(_VALUE, map(_KEY, items)))
     if None in names:
@@ -182,7 +180,7 @@ _VALUE = operator.itemgetter(0)
 class YSeq(NamedTuple):
     """A sequence."""
 
-    items: tuple[YNode, ...]
+    items: "tuple[YNode, ...]"
     location: Location
     tag: str = SEQ
 

@@ -33,8 +33,6 @@ commit f533881) and before that wrote one from the environment with ``MAIL_HOST=
 ``MAIL_PORT=1025`` (commit 152145a removed it).
 """
 
-from __future__ import annotations
-
 import enum
 import re
 from typing import NamedTuple

@@ -24,8 +24,6 @@ which also made ``auth`` conditional: before it nodemailer always got ``{user, p
 release (v0.2.0 is the first tag).
 """
 
-from __future__ import annotations
-
 import re
 from typing import NamedTuple
 

@@ -25,8 +25,6 @@ Sources (``knadh/listmonk`` @ ``911e0b77``, and the tags named):
   (``pwdMask``): such a password is set, its text unknown.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple

@@ -32,8 +32,6 @@ Version boundaries (``Version`` tuples; an image tag that names no version, such
   release known to have it (issue #4840's runtime dump); v2.1.3 may already.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Mapping
 from types import MappingProxyType

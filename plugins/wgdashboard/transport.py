@@ -32,8 +32,6 @@ rule WGD007). An unknown version (``latest``, ``main``, a commit tag, a standalo
 taken as the current release, :data:`CURRENT`.
 """
 
-from __future__ import annotations
-
 import enum
 import re
 from collections.abc import Mapping
