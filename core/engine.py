@@ -39,10 +39,12 @@ if TYPE_CHECKING:
 
 _PROJECT_NAMES = frozenset((*COMPOSE_NAMES, *OVERRIDE_NAMES, ".env"))
 _INDEXED = re.compile(r"^[^.\[]+\[\d+\]")
-_QUOTED = re.compile(r"([\"'])(.*?)(?:\1|$)|\[([^\]]*)\]")
+# Only a parse error needs these two: strings, compiled (and cached) by `re` on first use.
+_QUOTED = r"([\"'])(.*?)(?:\1|$)|\[([^\]]*)\]"
 # A `KEY=value` / `KEY: value` / `- KEY=value` line, to find the key of a failing line.
-_KEY_VALUE = re.compile(
-    r"^\s*(?:-\s+)?(?:export\s+)?[\"']?(?P<key>[A-Za-z_][A-Za-z0-9_.\-\[\]]*)[\"']?\s*[=:]\s?(?P<value>.*)$"
+_KEY_VALUE = (
+    r"^\s*(?:-\s+)?(?:export\s+)?[\"']?(?P<key>[A-Za-z_][A-Za-z0-9_.\-\[\]]*)[\"']?"
+    r"\s*[=:]\s?(?P<value>.*)$"
 )
 
 
@@ -392,7 +394,7 @@ class _Run:
             return None, message
         if not 0 < exc.location.line <= len(lines):
             return None, message
-        match = _KEY_VALUE.match(lines[exc.location.line - 1])
+        match = re.match(_KEY_VALUE, lines[exc.location.line - 1])
         if match is None:
             return None, message
         key = match.group("key")
@@ -411,7 +413,7 @@ class _Run:
 
         # Messages quote the value ("Invalid template: \"pa${ss\""), or bracket the line
         # (Laravel: "Encountered unexpected whitespace at [pw x]."): hide that text only.
-        message = _QUOTED.sub(hide, message)
+        message = re.sub(_QUOTED, hide, message)
         return key, message
 
     def _unreadable(self, exc: UnreadableError) -> None:
@@ -709,10 +711,7 @@ def _key_names_in(lowered_text: str, spec: SettingsFile) -> int:
 
 @functools.lru_cache(maxsize=64)
 def _last_names(keys: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(_INDEX.sub("", key).rsplit(".", 1)[-1].lower() for key in keys)
-
-
-_INDEX = re.compile(r"\[\d+\]")
+    return tuple(re.sub(r"\[\d+\]", "", key).rsplit(".", 1)[-1].lower() for key in keys)
 
 
 def _has_prefix(settings: Settings, key: str) -> bool:

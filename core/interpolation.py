@@ -191,7 +191,7 @@ class _Template:
         self._line_end = -1
         self._brace = -1
         #: The head pattern for this text: ASCII names, unless a folded letter occurs.
-        self.head = _folded_head() if "\u017f" in text or "\u212a" in text else _HEAD
+        self.head = _folded_head() if "\u017f" in text or "\u212a" in text else _head()
 
     def last_brace(self, at: int) -> int:
         """The last ``}`` at or after ``at`` on its line (inside the template), or -1."""
@@ -217,7 +217,12 @@ class _Match(NamedTuple):
 _HEAD_SOURCE = (
     r"\$(?:(?P<escaped>\$)|(?P<named>NAME)|\{(?:(?P<braced>NAME)(?P<operator>:?[-+?])?)?)"
 )
-_HEAD = re.compile(_HEAD_SOURCE.replace("NAME", _NAME))
+
+
+@functools.cache
+def _head() -> re.Pattern[str]:
+    """The head pattern, compiled when a first text holds a ``$``."""
+    return re.compile(_HEAD_SOURCE.replace("NAME", _NAME))
 
 
 @functools.cache

@@ -8,7 +8,7 @@ linted tree.
 """
 
 from collections.abc import Iterable, Sequence
-from types import ModuleType
+from types import FunctionType, MethodType, ModuleType
 from typing import Any, NamedTuple
 
 import pluggy
@@ -30,6 +30,20 @@ class PluginInfo(NamedTuple):
     distribution: str
     version: str
     module: str
+
+
+class _Manager(pluggy.PluginManager):
+    """pluggy's manager, told that a module's name bound to anything but a function cannot
+    be a hook implementation: pluggy looks up every name of ``dir(plugin)`` with
+    ``inspect.getattr_static``, imports and dunders included (150 names on each start-up)."""
+
+    def parse_hookimpl_opts(self, plugin: object, name: str) -> pluggy.HookimplOpts | None:
+        if isinstance(plugin, ModuleType) and not isinstance(
+            vars(plugin).get(name),
+            (FunctionType, MethodType, staticmethod, classmethod),
+        ):
+            return None
+        return super().parse_hookimpl_opts(plugin, name)
 
 
 def _candidates(group: str) -> list[EntryPoint]:
@@ -62,7 +76,7 @@ class PluginHost:
         :raises PluginConflictError: two distributions claim one plugin name.
         :raises PluginLoadError: a plugin cannot be imported or does not fit the hooks.
         """
-        pm = pluggy.PluginManager("mail_lint")
+        pm = _Manager("mail_lint")
         pm.add_hookspecs(hookspecs)
         for name in block:
             pm.set_blocked(name)

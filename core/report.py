@@ -99,20 +99,22 @@ def shown_path(loc: Location, show: PathStyle) -> str:
     return show(loc.path).replace(os.sep, "/")
 
 
-# `docker-compose.yml:15`, `.env:4:11`, `www/.env.production:3` inside a message.
-_FILE_LINE = re.compile(
+# `docker-compose.yml:15`, `.env:4:11`, `www/.env.production:3` inside a message. Patterns
+# only fingerprints use stay strings (`re` compiles and caches them on first use): start-up
+# compiles only what every run needs.
+_FILE_LINE = (
     r"((?:[\w.\-]+/)*[\w.\-]*(?:\.env[\w.\-]*|\.ya?ml|\.ini|\.toml|\.json|\.conf|\.cfg))"
     r"(?::\d+){1,2}"
 )
 # `at line 12`, `lines 3-5`, `l.40`.
-_LINE_WORD = re.compile(r"\b(lines?\s+|l\.)\d+(?:-\d+)?")
+_LINE_WORD = r"\b(lines?\s+|l\.)\d+(?:-\d+)?"
 
 
 def normalise_message(message: str) -> str:
     """A message without the line numbers it quotes, so that inserting a line above a
     finding does not change its identity."""
-    text = _FILE_LINE.sub(r"\1", message)
-    text = _LINE_WORD.sub(r"\1#", text)
+    text = re.sub(_FILE_LINE, r"\1", message)
+    text = re.sub(_LINE_WORD, r"\1#", text)
     return " ".join(text.split())
 
 

@@ -18,8 +18,9 @@ from mail_lint.model import Location
 from mail_lint.rules import Finding
 
 # `#` at the start of the line or after whitespace: a comment in YAML, INI, TOML and the
-# Compose/Node/phpdotenv dialects of .env (an unquoted value ends at ` #`).
-_DIRECTIVE = re.compile(
+# Compose/Node/phpdotenv dialects of .env (an unquoted value ends at ` #`). A string: `re`
+# compiles it on first use, in the few runs whose files hold the mark.
+_DIRECTIVE = (
     r"(?:^|(?<=\s))#\s*mail-lint:\s*(?P<kind>ignore-file|ignore)\[(?P<codes>[^\]]*)\]"
     r"[ \t]*(?P<reason>.*?)\s*$"
 )
@@ -57,7 +58,7 @@ def scan(text: str, path: Path) -> list[Suppression]:
     for number, line in enumerate(text.splitlines(), start=1):
         if _MARK not in line:
             continue
-        match = _DIRECTIVE.search(line)
+        match = re.search(_DIRECTIVE, line)
         if match is None:
             continue
         selectors = tuple(s.strip() for s in match.group("codes").split(",") if s.strip())
