@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 # start-up do not pay for modules a run does not need.
 _EXPORTS = {
     "address_of": "addresses",
+    "ip_address": "addresses",
     "AppSpec": "apps",
     "DotenvDialect": "apps",
     "FileFormat": "apps",
@@ -45,7 +46,7 @@ _EXPORTS = {
 if TYPE_CHECKING:
     from typing import Any
 
-    from mail_lint.addresses import address_of
+    from mail_lint.addresses import address_of, ip_address
     from mail_lint.apps import AppSpec, DotenvDialect, FileFormat, ImageRef, SettingsFile, Version
     from mail_lint.hookspecs import hookimpl
     from mail_lint.instance import AppInstance, LoadedFile
@@ -91,6 +92,7 @@ __all__ = [
     "__version__",
     "address_of",
     "hookimpl",
+    "ip_address",
     "is_secret_key",
     "rule",
     "shape",

@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from itertools import accumulate
 from pathlib import Path
 
@@ -143,6 +142,8 @@ def _unescape(match: re.Match[str]) -> str:
 
 def _is_key_char(char: str) -> bool:
     """Go's ``unicode.IsLetter || unicode.IsNumber`` for a non-ASCII character."""
+    import unicodedata  # only for the rare non-ASCII key: ~0.3 ms of a start-up
+
     return unicodedata.category(char)[0] in "LN"
 
 

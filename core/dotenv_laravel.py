@@ -60,7 +60,6 @@ python-dotenv is not used: it differs on every point above that fails or is lite
 """
 
 import re
-import unicodedata
 from bisect import bisect_right
 from pathlib import Path
 from typing import NamedTuple
@@ -255,9 +254,20 @@ def _parse_name(name: str, at: int) -> tuple[str, int]:
         name = rest
     if len(name) >= 3 and name[0] == name[-1] and name[0] in "\"'":
         name, at = name[1:-1], at + 1
-    if not name or not all(c in "_." or unicodedata.category(c) in _NAME_CATEGORIES for c in name):
+    if not name or not _is_name(name):
         raise _ParseError("an invalid name", name, at)
     return name, at
+
+
+def _is_name(name: str) -> bool:
+    r"""``_``, ``.``, letters and numbers (``\p{Ll}\p{Lu}\p{M}\p{N}``) only."""
+    if name.isascii():
+        # ASCII letters and digits are exactly the ASCII characters of those categories.
+        rest = name.replace("_", "").replace(".", "")
+        return not rest or rest.isalnum()
+    import unicodedata  # only for the rare non-ASCII name: ~0.3 ms of a start-up
+
+    return all(c in "_." or unicodedata.category(c) in _NAME_CATEGORIES for c in name)
 
 
 def _parse_value(text: str, at: int) -> _Value:

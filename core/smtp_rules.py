@@ -14,13 +14,12 @@ client behaviour on mismatches) and ``compose-semantics-and-peer-linters.md`` B.
 from __future__ import annotations
 
 import functools
-import ipaddress
 import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from mail_lint.addresses import address_of
+from mail_lint.addresses import address_of, ip_address
 from mail_lint.instance import AppInstance
 from mail_lint.model import Location, Setting, SourceKind
 from mail_lint.providers import (
@@ -171,20 +170,14 @@ def _host(transport: Transport) -> str:
 
 
 def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
+    return ip_address(host) is not None
 
 
 def _is_loopback(host: str) -> bool:
     if host in _LOOPBACK_NAMES:
         return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    address = ip_address(host)
+    return address is not None and address.is_loopback
 
 
 def _is_local(host: str) -> bool:

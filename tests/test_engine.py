@@ -186,6 +186,26 @@ def test_plain_lint_imports_no_heavy_module(make_project: MakeProject) -> None:
     assert proc.stdout.strip() == "[]"
 
 
+def test_ascii_env_keys_do_not_import_unicodedata(make_project: MakeProject) -> None:
+    # unicodedata (~0.3 ms of a start-up) serves only a non-ASCII key in a Compose or Laravel
+    # .env file.
+    root = make_project(
+        {
+            "compose.yaml": "services:\n  b:\n    image: lscr.io/linuxserver/bookstack\n"
+            "    env_file: b.env\n    environment:\n      MAIL_HOST: ${MAIL_HOST}\n",
+            ".env": "MAIL_HOST=smtp.example.org\nexport MAIL_PORT=587\n",
+            "b.env": "APP_URL=https://b.example.org\nMAIL_DRIVER=smtp\nMAIL_PORT=587\n",
+        }
+    )
+    code = (
+        "import sys, io\nfrom mail_lint.cli import main\n"
+        f"main([{str(root)!r}], stdout=io.StringIO())\n"
+        "print('unicodedata' in sys.modules)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "False"
+
+
 def test_plain_lint_compiles_few_annotation_strings(make_project: MakeProject) -> None:
     # typing.NamedTuple compiles every string field annotation into a ForwardRef when the class
     # is created: under `from __future__ import annotations` that was 245 compiles (~2.7 ms of

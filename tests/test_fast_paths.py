@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from mail_lint import (
     compose,
     compose_schema,
@@ -465,3 +467,15 @@ def test_a_walked_file_over_the_walk_limit_is_skipped_but_a_named_one_is_read(
     out = io.StringIO()
     main(["--format", "json", str(tmp_path / "backup" / "export.json")], stdout=out)
     assert [f["code"] for f in json.loads(out.getvalue())["findings"]] == ["ML002"]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FF), max_size=12))
+def test_laravel_name_check_agrees_with_the_unicode_categories(name: str) -> None:
+    # phpdotenv's isValidName is [\p{Ll}\p{Lu}\p{M}\p{N}_.]+; the ASCII fast path must give
+    # the same answer as the category lookup it spares.
+    import unicodedata
+
+    from mail_lint.dotenv_laravel import _NAME_CATEGORIES, _is_name
+
+    expected = all(c in "_." or unicodedata.category(c) in _NAME_CATEGORIES for c in name)
+    assert _is_name(name) == expected

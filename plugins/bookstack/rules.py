@@ -14,7 +14,6 @@ and ``solidnerd/docker-bookstack``.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +29,7 @@ from mail_lint import (
     SourceKind,
     TlsMode,
     TransportKind,
+    ip_address,
     is_secret_key,
     rule,
     shape,
@@ -149,11 +149,12 @@ def _anchor(instance: AppInstance, *keys: str) -> Setting | None:
 
 
 def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
+    return ip_address(host.strip("[]")) is not None
+
+
+def _is_loopback_address(host: str) -> bool:
+    address = ip_address(host)
+    return address is not None and address.is_loopback
 
 
 def _domain(address: str) -> str:
@@ -696,7 +697,7 @@ def app_url_not_public(ctx: RuleContext) -> Iterator[Finding]:
         host = (urlsplit(text).hostname or "").lower()
     except ValueError:
         return
-    if host in _LOCAL_HOSTS or (_is_ip(host) and ipaddress.ip_address(host).is_loopback):
+    if host in _LOCAL_HOSTS or (_is_loopback_address(host)):
         what = f"points at {host}: links in mails open the reader's own machine"
     elif host in _PLACEHOLDER_DOMAINS or host.endswith(
         tuple(f".{d}" for d in _PLACEHOLDER_DOMAINS)

@@ -11,7 +11,6 @@ re-read in ``docmost/docmost`` @ ``549cf7c0`` (v0.95.0).
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Iterator, Sequence
 from urllib.parse import urlsplit
@@ -23,6 +22,7 @@ from mail_lint import (
     RuleContext,
     Setting,
     Severity,
+    ip_address,
     is_secret_key,
     rule,
     shape,
@@ -234,11 +234,7 @@ def _hostname(url: str) -> str | None:
 
 
 def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
+    return ip_address(host.strip("[]")) is not None
 
 
 # -- driver --------------------------------------------------------------------------------

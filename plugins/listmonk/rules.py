@@ -12,7 +12,6 @@ re-read in ``knadh/listmonk`` @ ``911e0b77``.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ from mail_lint import (
     Severity,
     TlsMode,
     address_of,
+    ip_address,
     rule,
 )
 from mail_lint.plugins.listmonk.transport import (
@@ -147,19 +147,12 @@ def _is_loopback(host: str) -> bool:
     text = host.strip().strip("[]").lower()
     if text in _LOOPBACK_NAMES or text.endswith(".localhost"):
         return True
-    try:
-        address = ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return address.is_loopback or address.is_unspecified
+    address = ip_address(text)
+    return address is not None and (address.is_loopback or address.is_unspecified)
 
 
 def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
+    return ip_address(host.strip("[]")) is not None
 
 
 def _address(text: str | None) -> str:

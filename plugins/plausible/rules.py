@@ -12,7 +12,6 @@ Facts: ``shared/reference/apps-plausible-listmonk.md`` Part A (A9 pitfalls, A10 
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -27,6 +26,7 @@ from mail_lint import (
     Severity,
     SourceKind,
     TlsMode,
+    ip_address,
     is_secret_key,
     rule,
     shape,
@@ -128,11 +128,7 @@ def _adapter_phrase(cfg: Config) -> str:
 
 
 def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
+    return ip_address(host.strip("[]")) is not None
 
 
 def _local_host(host: str | None) -> bool:

@@ -8,12 +8,20 @@ container-local hosts, Compose ``$`` damage) are core's, judged on the Transport
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from mail_lint import Finding, RuleContext, Setting, Severity, TlsMode, address_of, rule
+from mail_lint import (
+    Finding,
+    RuleContext,
+    Setting,
+    Severity,
+    TlsMode,
+    address_of,
+    ip_address,
+    rule,
+)
 
 from .transport import (
     AUTH_TOGGLE,
@@ -494,11 +502,7 @@ def _unverifiable(host: str, port: int | None) -> str | None:
             f"the loopback address on port {port}, where Proton Mail Bridge listens by default "
             "(self-signed certificate)"
         )
-    try:
-        ipaddress.ip_address(name)
-    except ValueError:
-        pass
-    else:
+    if ip_address(name) is not None:
         return "an IP address"
     if "." not in name:
         return "a single-label (container) name"
@@ -509,10 +513,8 @@ def _is_loopback(host: str) -> bool:
     """``localhost`` or a loopback address (``127.0.0.1``, ``::1``)."""
     if host == "localhost":
         return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    address = ip_address(host)
+    return address is not None and address.is_loopback
 
 
 @rule("WGD021", "login-without-auth-offered", severity=Severity.WARNING, app=APP)
