@@ -398,6 +398,33 @@ def test_pss_comes_from_one_extra_run_after_the_timed_ones(
         assert 1e6 < stats.pss_tree <= stats.rss_tree + 500_000
 
 
+def test_every_run_starts_with_its_input_read_into_the_page_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "p1").mkdir()
+    (tmp_path / "p1" / "compose.yaml").write_text("services: {}\n")
+    (tmp_path / "p1" / ".env").write_text("A=1\n")
+    assert run.warm_page_cache([tmp_path]) == len("services: {}\n") + len("A=1\n")
+    events: list[str] = []
+    real_warm, real_run = run.warm_page_cache, run.run_once
+
+    def warm(folders: object) -> int:
+        events.append("warm")
+        return real_warm(folders)  # type: ignore[arg-type]
+
+    def once(cmd: object, timeout: float, interval: float, pss: bool = False) -> object:
+        events.append("run")
+        return real_run(cmd, timeout, interval, pss)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run, "warm_page_cache", warm)
+    monkeypatch.setattr(run, "run_once", once)
+    commands = (_command("mail-lint", "pass"), _command("python", "pass"))
+    scenario = run.Scenario("project", "p", 1, commands, {}, (), 1, {}, (), (tmp_path,))
+    run.measure(scenario, run.parse_options(["--repeat", "1"]), {})
+    # Warm-up, one timed round and the memory runs: 6 runs, each right after a warming read.
+    assert events == ["warm", "run"] * 6
+
+
 def test_without_smaps_rollup_pss_is_not_measured(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
