@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -173,17 +174,27 @@ def test_project_dotenv_and_env_files_are_not_standalone_files(
     assert inst["service"] == "docmost"
 
 
-def test_plain_lint_imports_no_heavy_module(make_project: MakeProject) -> None:
-    root = make_project({"compose.yaml": "services:\n  d:\n    image: docmost/docmost\n"})
+def _after_a_lint(root: Path, expression: str) -> object:
+    """The value of ``expression`` (``sys`` and ``typing`` imported) in a fresh interpreter
+    that has just linted ``root`` with the CLI."""
     code = (
-        "import sys, io\nfrom mail_lint.cli import main\n"
+        "import sys, io, typing\nfrom mail_lint.cli import main\n"
         f"main([{str(root)!r}], stdout=io.StringIO())\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('rich', 'jsonschema', 'ruamel', 'tomllib', 'configparser', 'email', 'difflib',"
-        " 'multiprocessing', 'json', 'dataclasses')))"
+        f"print(repr({expression}))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert proc.stdout.strip() == "[]"
+    return ast.literal_eval(proc.stdout.strip())
+
+
+def test_plain_lint_imports_no_heavy_module(make_project: MakeProject) -> None:
+    root = make_project({"compose.yaml": "services:\n  d:\n    image: docmost/docmost\n"})
+    heavy = _after_a_lint(
+        root,
+        "sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('rich', 'jsonschema', 'ruamel', 'tomllib', 'configparser', 'email', 'difflib',"
+        " 'multiprocessing', 'json', 'dataclasses'))",
+    )
+    assert heavy == []
 
 
 def test_ascii_env_keys_do_not_import_unicodedata(make_project: MakeProject) -> None:
@@ -197,13 +208,7 @@ def test_ascii_env_keys_do_not_import_unicodedata(make_project: MakeProject) -> 
             "b.env": "APP_URL=https://b.example.org\nMAIL_DRIVER=smtp\nMAIL_PORT=587\n",
         }
     )
-    code = (
-        "import sys, io\nfrom mail_lint.cli import main\n"
-        f"main([{str(root)!r}], stdout=io.StringIO())\n"
-        "print('unicodedata' in sys.modules)"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert proc.stdout.strip() == "False"
+    assert _after_a_lint(root, "'unicodedata' in sys.modules") is False
 
 
 def test_plain_lint_compiles_few_annotation_strings(make_project: MakeProject) -> None:
@@ -218,18 +223,15 @@ def test_plain_lint_compiles_few_annotation_strings(make_project: MakeProject) -
             "b.env": "APP_URL=https://b.example.org\nMAIL_DRIVER=smtp\n",
         }
     )
-    code = (
-        "import sys, io, typing\nfrom mail_lint.cli import main\n"
-        f"main([{str(root)!r}], stdout=io.StringIO())\n"
-        "print(sorted(f'{c.__module__}.{c.__name__}.{f}' for m in list(sys.modules.values())\n"
-        "  if m.__name__.startswith('mail_lint') for c in vars(m).values()\n"
-        "  if isinstance(c, type) and issubclass(c, tuple) and c.__module__ == m.__name__\n"
-        "  for f, t in getattr(c, '__annotations__', {}).items()\n"
-        "  if isinstance(t, typing.ForwardRef)))"
+    forward = _after_a_lint(
+        root,
+        "sorted(f'{c.__module__}.{c.__name__}.{f}' for m in list(sys.modules.values())"
+        " if m.__name__.startswith('mail_lint') for c in vars(m).values()"
+        " if isinstance(c, type) and issubclass(c, tuple) and c.__module__ == m.__name__"
+        " for f, t in getattr(c, '__annotations__', {}).items()"
+        " if isinstance(t, typing.ForwardRef))",
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    forward = eval(proc.stdout)  # a list of strings printed by the probe above
-    assert len(forward) <= 12, forward
+    assert isinstance(forward, list) and len(forward) <= 12, forward
 
 
 def test_forced_app_tries_each_of_its_readers(run_cli: RunCli, make_project: MakeProject) -> None:
@@ -249,10 +251,7 @@ def test_forced_app_tries_each_of_its_readers(run_cli: RunCli, make_project: Mak
 
 def test_rules_of_apps_not_in_the_run_are_not_imported(make_project: MakeProject) -> None:
     root = make_project({"compose.yaml": "services:\n  d:\n    image: docmost/docmost\n"})
-    code = (
-        "import sys, io\nfrom mail_lint.cli import main\n"
-        f"main([{str(root)!r}], stdout=io.StringIO())\n"
-        "print(sorted(m for m in sys.modules if m.endswith('.rules') and 'plugins' in m))"
+    rules = _after_a_lint(
+        root, "sorted(m for m in sys.modules if m.endswith('.rules') and 'plugins' in m)"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert proc.stdout.strip() == "['mail_lint.plugins.docmost.rules']"
+    assert rules == ["mail_lint.plugins.docmost.rules"]

@@ -152,11 +152,6 @@ def _is_ip(host: str) -> bool:
     return ip_address(host.strip("[]")) is not None
 
 
-def _is_loopback_address(host: str) -> bool:
-    address = ip_address(host)
-    return address is not None and address.is_loopback
-
-
 def _domain(address: str) -> str:
     return address.rsplit("@", 1)[-1].strip().strip(">").lower()
 
@@ -697,7 +692,8 @@ def app_url_not_public(ctx: RuleContext) -> Iterator[Finding]:
         host = (urlsplit(text).hostname or "").lower()
     except ValueError:
         return
-    if host in _LOCAL_HOSTS or (_is_loopback_address(host)):
+    address = ip_address(host)
+    if host in _LOCAL_HOSTS or (address is not None and address.is_loopback):
         what = f"points at {host}: links in mails open the reader's own machine"
     elif host in _PLACEHOLDER_DOMAINS or host.endswith(
         tuple(f".{d}" for d in _PLACEHOLDER_DOMAINS)
